@@ -753,10 +753,13 @@ class _Ops:
 
     def __getattr__(self, name):
         import ember
+        from .ops import binary, indexing
         value = getattr(ember, name, None)
+        for module in (indexing, binary):
+            if value is None:
+                value = getattr(module, name, None)
         if value is None:
-            from .ops import indexing
-            value = getattr(indexing, name)
+            raise AttributeError(name)
         setattr(self, name, value)
         return value
 

@@ -350,11 +350,14 @@ def linspace(start, end, steps, *, out=None, dtype=None, device=None, requires_g
     if steps == 1:
         arr = np.array([start], dtype=np.float64)
     else:
-        # torch fills the first half from the start and the second half from the end.
-        step = (end - start) / (steps - 1)
+        # torch fills the first half from the start and the second half from the end, with the
+        # bounds and step in the result's precision (then one rounding, as its fused kernel does).
+        ft = dtype.np if dtype.is_floating_point else np.dtype(np.float64)
+        lo, hi = ft.type(start), ft.type(end)
+        step = np.float64((hi - lo) / ft.type(steps - 1))
         i = np.arange(steps, dtype=np.float64)
-        half = steps // 2
-        arr = np.where(i < half, start + step * i, end - step * (steps - 1 - i))
+        arr = np.where(i < steps // 2, np.float64(lo) + step * i,
+                       np.float64(hi) - step * (steps - 1 - i))
     if not dtype.is_floating_point:
         arr = np.trunc(arr)
     return _finish(arr.astype(dtype.np), device, requires_grad)
