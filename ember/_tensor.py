@@ -72,6 +72,7 @@ class Tensor:
     _retains_grad = False
     _accumulate_node = None
     _user_grad = False
+    _view_fn = None     # for views: base -> this view, replayed by in-place ops on the view
     __array_priority__ = 1000  # make ndarray <op> Tensor defer to Tensor's reflected operator
 
     def __new__(cls, *args, device=None, **kwargs):
@@ -522,27 +523,40 @@ class Tensor:
         self._check_inplace()
         recording = _Mode.enabled and (self._requires_grad or any(
             isinstance(a, Tensor) and a._requires_grad for a in args))
-        if recording:
-            if self._base is not None:
-                if self._base.grad_fn is None and self._base._requires_grad:
-                    raise RuntimeError(
-                        "a view of a leaf Variable that requires grad is being used in an "
-                        "in-place operation.")
-                raise RuntimeError(
-                    "ember does not support in-place operations on a view when gradients are "
-                    "being recorded; write it out of place (e.g. y = x.clone(); y[...] = ...) "
-                    "or do it under ember.no_grad().")
-            src = _new(Tensor)
-            src._data = self._data.copy()
-            src._requires_grad = self._requires_grad
-            src.grad_fn = self.grad_fn
-            src._output_nr = self._output_nr
-            if self.grad_fn is None and self._requires_grad:
-                src._accumulate_node = self._accumulator()
-        else:
-            src = self
-        result = fn(src, *args, **kwargs)
+        if recording and self._base is not None:
+            return self._inplace_on_view(fn, *args, **kwargs)
+        result = fn(self._snapshot() if recording else self, *args, **kwargs)
         self._write(result, recording)
+        return self
+
+    def _snapshot(self):
+        """A copy of this tensor's values that sits at the same place in the graph."""
+        src = _new(Tensor)
+        src._data = self._data.copy()
+        src._requires_grad = self._requires_grad
+        src.grad_fn = self.grad_fn
+        src._output_nr = self._output_nr
+        if self.grad_fn is None and self._requires_grad:
+            src._accumulate_node = self._accumulator()
+        return src
+
+    def _inplace_on_view(self, fn, *args, **kwargs):
+        """In-place op on a view while recording: the base gets a CopySlices node (as in torch)."""
+        base = self._base
+        if base.grad_fn is None and base._requires_grad:
+            raise RuntimeError("a view of a leaf Variable that requires grad is being used in an "
+                               "in-place operation.")
+        if self._view_fn is None:
+            raise RuntimeError("ember cannot record an in-place operation on this view; apply "
+                               "the operation out of place or under ember.no_grad().")
+        from .ops.creation import CopySlices
+        result = fn(self._snapshot(), *args, **kwargs)
+        new_base = CopySlices.apply(base._snapshot(), result, view_fn=self._view_fn)
+        base._write(new_base, True)
+        view = self._view_fn(base)
+        self._requires_grad = view._requires_grad
+        self.grad_fn = view.grad_fn
+        self._output_nr = view._output_nr
         return self
 
     def _write(self, result, recording=False):

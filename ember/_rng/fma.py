@@ -5,14 +5,16 @@ torch's kernels are compiled with FMA contraction, so matching them bit for bit 
 
 Example:
     >>> import numpy as np
-    >>> fma64(np.array([0.1]), 10.0, -1.0)[0] == 0.1 * 10.0 - 1.0
-    False
+    >>> 0.1 * 10.0 - 1.0, float(fma64(np.array([0.1]), 10.0, -1.0)[0])
+    (0.0, 5.551115123125783e-17)
 """
 import numpy as np
 
 _F64 = np.float64
 _INF = np.inf
 _SPLIT = 134217729.0  # 2**27 + 1, Veltkamp's splitter for doubles
+# A float64 whose low 29 bits are 1000...0 lies exactly halfway between two float32 values.
+_LOW29, _HALF29 = np.uint64(0x1FFFFFFF), np.uint64(0x10000000)
 
 
 def fma32(a, b, c):
@@ -23,14 +25,14 @@ def fma32(a, b, c):
     a float32 midpoint while the exact value did not; the TwoSum error says which way to go.
     Results in float32's subnormal range are not corrected.
     """
-    p = np.multiply(a, b, dtype=_F64)
-    s = np.add(p, c, dtype=_F64)
+    s = np.multiply(a, b, dtype=_F64)
+    s += c
     r = s.astype(np.float32)
-    mid = (s.view(np.uint64) & 0x1FFFFFFF) == 0x10000000
+    mid = (s.view(np.uint64) & _LOW29) == _HALF29
     if mid.any():
         idx = np.flatnonzero(mid)
-        ps = p.reshape(-1)[idx]
-        cs = np.broadcast_to(np.asarray(c, _F64), s.shape).flat[idx]
+        ps = np.multiply(_pick(a, s.shape, idx), _pick(b, s.shape, idx), dtype=_F64)
+        cs = _pick(c, s.shape, idx).astype(_F64)
         ss = s.reshape(-1)[idx]
         bb = ss - ps
         err = (ps - (ss - bb)) + (cs - bb)
@@ -39,6 +41,10 @@ def fma32(a, b, c):
             nudged = np.nextafter(ss[off], np.where(err[off] > 0, _INF, -_INF))
             r.reshape(-1)[idx[off]] = nudged.astype(np.float32)
     return r
+
+
+def _pick(x, shape, idx):
+    return np.broadcast_to(np.asarray(x), shape).flat[idx]
 
 
 def _split(a):

@@ -3,52 +3,61 @@
 
 Example:
     >>> from ember._rng.mt import Engine
-    >>> uniform(Engine(0), 2, np.float32, 0.0, 1.0)
-    array([0.4962566 , 0.7682218 ], dtype=float32)
+    >>> uniform(Engine(0), 2, np.dtype(np.float32), 0.0, 1.0)
+    array([0.4962566, 0.7682218], dtype=float32)
 """
+import array
+
 import numpy as np
 
 from .fma import fma32, fma64
 from .normal import vlog1p
 
-_M53 = (1 << 53) - 1
+_M24, _M53 = np.uint64((1 << 24) - 1), np.uint64((1 << 53) - 1)
 _M64 = (1 << 64) - 1
+_S24 = np.float32(2.0 ** -24)
 
 
 def u24(engine, n):
-    return (engine.u32(n) & 0xFFFFFF).astype(np.float32) * np.float32(2.0 ** -24)
+    """``n`` float32 uniforms from the low 24 bits of 32-bit draws."""
+    return (engine.raw(n) & _M24).astype(np.float32) * _S24
 
 
 def u53(engine, n):
+    """``n`` float64 uniforms from the low 53 bits of 64-bit draws."""
     return (engine.u64(n) & _M53).astype(np.float64) * 2.0 ** -53
 
 
+def cast(values, np_dtype):
+    """Cast as C++ does: to float16 through float32 (``c10::Half`` is built from a float)."""
+    if np_dtype == np.float16 and values.dtype != np.float32:
+        values = values.astype(np.float32)
+    return values.astype(np_dtype, copy=False)
+
+
 def uniform(engine, n, np_dtype, a, b):
-    """``uniform_(a, b)``: fma(U, hi - lo, lo) in the tensor's precision; ``hi`` maps to ``lo``."""
+    """``uniform_(a, b)``: fma(U, hi - lo, lo) in the tensor's precision; ``hi`` maps to ``lo``.
+
+    float16 computes in float32 and compares with ``hi`` after the cast to half.
+    """
     if np_dtype == np.float64:
         lo, hi = float(a), float(b)
-        x, fma = u53(engine, n), fma64
+        x, d, fma = u53(engine, n), hi - lo, fma64
     else:
-        ftype = np.float16 if np_dtype == np.float16 else np.float32
-        lo, hi = np.float32(ftype(a)), np.float32(ftype(b))
-        if ftype is np.float16:  # 11-bit uniforms, float arithmetic, Half result
-            x = (engine.u32(n) & 0x7FF).astype(np.float32) * np.float32(2.0 ** -11)
-        else:
-            x = u24(engine, n)
-        fma = fma32
-    d = (np.float32(ftype(hi - lo)) if np_dtype != np.float64 else hi - lo)
-    if lo == 0 and d == 1:
-        return x.astype(np_dtype, copy=False)
-    v = fma(x, d, lo)
-    v[v == hi] = lo
-    return v.astype(np_dtype, copy=False)
+        lo, hi = np.float32(a), np.float32(b)
+        x, d, fma = u24(engine, n), hi - lo, fma32
+    v = x if lo == 0 and d == 1 else fma(x, d, lo)
+    v = v.astype(np_dtype, copy=False)
+    if not (lo == 0 and d == 1 and np_dtype != np.float16):
+        v[v == np_dtype.type(hi)] = np_dtype.type(lo)
+    return v
 
 
 def from_to(engine, n, np_dtype, base, span):
     """``random_(base, base + span)``: (draw mod span) + base, with a 64-bit draw from 2**28."""
     draws = engine.u64(n) if span >= 1 << 28 else engine.raw(n)
     v = draws % np.uint64(span) + np.uint64(base & _M64)
-    return v.view(np.int64).astype(np_dtype)
+    return cast(v.view(np.int64), np_dtype)
 
 
 # random_() without bounds: (draw width in bits, modulus) per dtype.
@@ -61,12 +70,12 @@ _UNBOUNDED = {"int64": (64, 1 << 63), "float64": (64, (1 << 53) + 1),
 def unbounded(engine, n, np_dtype):
     bits, mod = _UNBOUNDED[np.dtype(np_dtype).name]
     draws = engine.u64(n) if bits == 64 else engine.raw(n)
-    return (draws % np.uint64(mod)).astype(np_dtype)
+    return cast(draws % np.uint64(mod), np_dtype)
 
 
 def full_range(engine, n, np_dtype):
     """``random_(-2**63)``: the whole int64 range."""
-    return engine.u64(n).view(np.int64).astype(np_dtype)
+    return cast(engine.u64(n).view(np.int64), np_dtype)
 
 
 def bernoulli_scalar(engine, n, np_dtype, p):
@@ -82,7 +91,7 @@ def bernoulli_tensor(engine, probs, np_dtype):
 
 
 def exponential(engine, n, np_dtype, lambd):
-    return ((-1.0 / lambd) * vlog1p(-u53(engine, n))).astype(np_dtype)
+    return cast((-1.0 / lambd) * vlog1p(-u53(engine, n)), np_dtype)
 
 
 def randperm(engine, n):
@@ -93,16 +102,26 @@ def randperm(engine, n):
             return np.arange(n, dtype=np.int64)
         i = np.arange(n - 1, dtype=np.uint64)
         ks = (i + engine.raw(n - 1) % (np.uint64(n) - i)).tolist()
-        p = list(range(n))
+        # The swaps depend on each other, so this loop stays in Python; an array.array is the
+        # fastest container for it and hands its buffer to NumPy without a copy.
+        p = array.array("q", np.arange(n, dtype=np.int64).tobytes())
         for i, k in enumerate(ks):
             p[i], p[k] = p[k], p[i]
-        return np.array(p, dtype=np.int64)
-    ks = (engine.u64(n) % np.arange(1, n + 1, dtype=np.uint64)).tolist()
-    p = np.empty(n, np.int64)
-    for i, k in enumerate(ks):   # slow (minutes) but n here is beyond 2**27 anyway
-        p[i] = p[k]
-        p[k] = i
-    return p
+        return np.frombuffer(p, np.int64)
+    return randperm_inside_out(engine, n)
+
+
+def randperm_inside_out(engine, n):
+    """torch's variant for n >= 214748364: p[i] = p[k]; p[k] = i with k = u64 % (i + 1).
+    Minutes of Python at such n, but memory stays at 8 bytes per element."""
+    p = array.array("q", bytes(8 * n))
+    for start in range(0, n, 1 << 20):
+        stop = min(n, start + (1 << 20))
+        ks = engine.u64(stop - start) % np.arange(start + 1, stop + 1, dtype=np.uint64)
+        for i, k in enumerate(ks.tolist(), start):
+            p[i] = p[k]
+            p[k] = i
+    return np.frombuffer(p, np.int64)
 
 
 def multinomial_with_replacement(engine, probs, num_samples):

@@ -29,6 +29,8 @@ _FOPI = _c(0x3FA2F983)          # 4/pi
 _TWO_PI32 = _c(0x40C90FDB)
 _TWO_PI = 6.283185307179586     # 2*pi in double
 _ONE, _HALF = _f32(1), _f32(0.5)
+_M24, _S24 = np.uint64(0xFFFFFF), _f32(2.0 ** -24)
+_M53 = np.uint64((1 << 53) - 1)
 
 
 def _log_ps(x):
@@ -103,20 +105,29 @@ def blocks_f64(u, mean, std):
 
 
 def fill_blocks(engine, n, np_dtype, mean, std):
-    """Path A: ``n >= 16`` normals for a contiguous tensor, in float32/float64 (else float32)."""
+    """Path A: ``n >= 16`` normals for a contiguous float tensor, as float32/float64 arrays
+    (float16 gets float32 values; the caller casts)."""
     tail = n % 16
     if np_dtype == np.float64:
-        u = (engine.u64(n + 16 * (tail > 0)) & ((1 << 53) - 1)).astype(np.float64) * 2.0 ** -53
+        u = (engine.u64(n + 16 * (tail > 0)) & _M53).astype(np.float64) * 2.0 ** -53
         transform = blocks_f64
-    else:  # float32; float16 also goes here (its own half-precision kernel is not reproduced)
-        u = (engine.u32(n + 16 * (tail > 0)) & 0xFFFFFF).astype(np.float32) * _f32(2.0 ** -24)
+    elif np_dtype == np.float32:
+        u = (engine.raw(n + 16 * (tail > 0)) & _M24).astype(np.float32) * _S24
         transform = blocks_f32
+    else:  # float16 runs the float32 kernel, but draws uniforms for the full blocks only
+        u = (engine.raw(n - tail + 16 * (tail > 0)) & _M24).astype(np.float32) * _S24
+        return _place_tail(blocks_f32(u.reshape(-1, 16), mean, std).reshape(-1), n)
     full = n - tail
     # The full blocks and the redrawn tail block go through one batched transform.
     if tail:
         u = np.concatenate([u[:full], u[n:]])
-    out = transform(u.reshape(-1, 16), mean, std).reshape(-1)
-    if tail:
+    return _place_tail(transform(u.reshape(-1, 16), mean, std).reshape(-1), n)
+
+
+def _place_tail(out, n):
+    """``out`` holds the full blocks then the redrawn tail block, which covers the last 16."""
+    full = n - n % 16
+    if full != n:
         out = np.concatenate([out[:n - 16], out[full:]])
     return out
 
@@ -131,7 +142,7 @@ def scalar_path(engine, n, mean, std):
         start = 1
     pairs = (n - start + 1) // 2
     if pairs:
-        u = (engine.u64(2 * pairs) & ((1 << 53) - 1)).astype(np.float64) * 2.0 ** -53
+        u = (engine.u64(2 * pairs) & _M53).astype(np.float64) * 2.0 ** -53
         r = np.sqrt(-2.0 * vlog1p(-u[1::2]))
         theta = _TWO_PI * u[0::2]
         zz = np.empty(2 * pairs)

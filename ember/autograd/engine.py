@@ -20,7 +20,7 @@ def _collect(roots):
     """Dependency counts (how many edges lead into each node) of the graph below ``roots``."""
     deps = {}
     seen = set()
-    stack = [n for n in roots if n is not None]
+    stack = list(dict.fromkeys(n for n in roots if n is not None))  # a node may root twice
     for n in stack:
         seen.add(n)
     while stack:

@@ -199,6 +199,8 @@ class Op(Node):
                 ctx._out_meta = tuple((o._data.shape, o._data.dtype) for o in outs)
         else:
             outs = _wrap_output(out, ctx, 0, record, cls.is_view, tensors[0])
+        if cls.is_view:
+            _attach_view_fn(cls, params, tensors[0], outs)
         if record:
             ctx.next_functions = tuple(_NO_EDGE if t is None else _edge(t) for t in tensors)
             ctx._input_meta = tuple(None if t is None else (t._data.shape, t._data.dtype)
@@ -220,6 +222,23 @@ class Op(Node):
 
 _new = object.__new__
 _Tensor = None  # set by ember._tensor (which imports this module)
+
+
+def _attach_view_fn(cls, params, source, outs):
+    """Remember how each view is made from its base, so in-place ops on it can be recorded."""
+    parent = source._view_fn if source._base is not None else None
+
+    def make(index):
+        def view_fn(base):
+            src = parent(base) if parent is not None else base
+            out = cls.apply(src, **params)
+            return out[index] if index is not None else out
+        return view_fn
+    if outs.__class__ is tuple:
+        for i, o in enumerate(outs):
+            o._view_fn = make(i)
+    else:
+        outs._view_fn = make(None)
 
 
 def _wrap_output(array, ctx, index, record, is_view, base):

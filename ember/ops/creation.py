@@ -517,3 +517,26 @@ def copy_(self, src, non_blocking=False):
     self._data[...] = move(src._data, self.device)
     self._bump_version()
     return self
+
+
+class CopySlices(Op):
+    """The base's node after an in-place op on one of its views (torch's CopySlices)."""
+
+    name_ = "CopySlices"
+
+    @staticmethod
+    def forward(ctx, base, value, view_fn):
+        from ..autograd.grad_mode import no_grad
+        out = base.copy()
+        with no_grad():
+            view_fn(_wrap(out))._data[...] = value
+        ctx.view_fn = view_fn
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        from ..autograd.grad_mode import no_grad
+        with no_grad():
+            keep = _wrap(ctx.xp.ones(grad.shape, dtype=grad._data.dtype))
+            ctx.view_fn(keep)._data[...] = 0
+        return grad * keep, ctx.view_fn(grad)
