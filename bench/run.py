@@ -21,7 +21,7 @@ QUICK = "--quick" in sys.argv
 
 
 def timeit(fn, repeat=5, number=1):
-    """Median seconds per call of ``fn`` over ``repeat`` runs of ``number`` calls (after warm-up)."""
+    """Median seconds per call over ``repeat`` runs of ``number`` calls, after a warm-up."""
     fn()
     times = []
     for _ in range(repeat):
@@ -42,6 +42,7 @@ def two_layer(lib, manual, iters):
     lr = 1e-6
 
     def run():
+        nonlocal w1, w2
         for _ in range(iters):
             if manual:
                 h = x.mm(w1)

@@ -19,6 +19,7 @@ from .ops.creation import *  # noqa: F401,F403
 from .ops.elementwise import *  # noqa: F401,F403
 from .ops.binary import *  # noqa: F401,F403
 from .ops.reduce import *  # noqa: F401,F403
+from .ops.sort import *  # noqa: F401,F403
 from .ops.shape import *  # noqa: F401,F403
 from .ops.join import *  # noqa: F401,F403
 from .ops.indexing import *  # noqa: F401,F403

@@ -240,7 +240,7 @@ class Tensor:
         self._requires_grad = value
 
     def requires_grad_(self, requires_grad=True):
-        """Set ``requires_grad`` in place and return self: ``w = ember.zeros(3).requires_grad_()``."""
+        """Set ``requires_grad`` in place and return self: ``ember.zeros(3).requires_grad_()``."""
         self.requires_grad = requires_grad
         return self
 
@@ -392,8 +392,8 @@ class Tensor:
 
     def __bool__(self):
         if self._data.size != 1:
-            raise RuntimeError(f"Boolean value of Tensor with {'no' if self._data.size == 0 else 'more than one'} "
-                               "values is ambiguous")
+            amount = "no" if self._data.size == 0 else "more than one"
+            raise RuntimeError(f"Boolean value of Tensor with {amount} values is ambiguous")
         return bool(self.item())
 
     def __len__(self):
@@ -561,6 +561,10 @@ class Tensor:
 
     def _write(self, result, recording=False):
         data = result._data
+        if 0 in self._data.strides and self._data.size > 1 and _has_overlap(self._data):
+            raise RuntimeError("unsupported operation: more than one element of the written-to "
+                               "tensor refers to a single memory location. Please clone() the "
+                               "tensor before performing the operation.")
         if data.dtype != self._data.dtype and not _dt.can_cast(_dt._BY_NP[data.dtype],
                                                                _dt._BY_NP[self._data.dtype]):
             raise RuntimeError(f"result type {_type_word(data.dtype)} can't be cast to the desired "
@@ -618,7 +622,7 @@ class Tensor:
         return _ops.floor_divide(self, other)
 
     def __rfloordiv__(self, other):
-        return _ops.floor_divide(_ops.full_like_scalar(self, other), self)
+        return _ops.floor_divide(other, self)
 
     def __ifloordiv__(self, other):
         return self.floor_divide_(other)
@@ -627,7 +631,7 @@ class Tensor:
         return _ops.remainder(self, other)
 
     def __rmod__(self, other):
-        return _ops.remainder(_ops.full_like_scalar(self, other), self)
+        return _ops.remainder(other, self)
 
     def __imod__(self, other):
         return self.remainder_(other)
@@ -651,12 +655,15 @@ class Tensor:
         return _ops.neg(self)
 
     def __pos__(self):
-        return self
+        return _ops.positive(self)
 
     def __abs__(self):
         return _ops.abs(self)
 
     def __invert__(self):
+        if self._data.dtype.kind not in "iub":
+            raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type "
+                            "tensors")
         return _ops.bitwise_not(self)
 
     def __and__(self, other):
@@ -689,11 +696,29 @@ class Tensor:
     def __rshift__(self, other):
         return _ops.bitwise_right_shift(self, other)
 
+    def __rlshift__(self, other):
+        return _ops.bitwise_left_shift(other, self)
+
+    def __rrshift__(self, other):
+        return _ops.bitwise_right_shift(other, self)
+
+    def __ilshift__(self, other):
+        return self.bitwise_left_shift_(other)
+
+    def __irshift__(self, other):
+        return self.bitwise_right_shift_(other)
+
     def __eq__(self, other):
-        return _ops.eq(self, other)
+        try:
+            return _ops.eq(self, other)
+        except TypeError:
+            return NotImplemented
 
     def __ne__(self, other):
-        return _ops.ne(self, other)
+        try:
+            return _ops.ne(self, other)
+        except TypeError:
+            return NotImplemented
 
     def __lt__(self, other):
         return _ops.lt(self, other)
@@ -716,9 +741,10 @@ class Tensor:
     @property
     def T(self):
         if self._data.ndim > 2:
-            raise RuntimeError("The use of `x.T` on tensors of dimension other than 2 to reverse "
-                               "their shape is not supported; use x.mT or x.permute(...).")
-        return _ops.t(self) if self._data.ndim == 2 else self
+            import warnings
+            warnings.warn("The use of `x.T` on tensors of dimension other than 2 to reverse their "
+                          "shape is deprecated; use x.mT or x.permute(...).", stacklevel=2)
+        return _ops.permute(self, tuple(range(self._data.ndim))[::-1])
 
     @property
     def mT(self):
@@ -734,6 +760,10 @@ class Tensor:
     @property
     def mH(self):
         return self.mT
+
+
+def _has_overlap(array):
+    return any(st == 0 and n > 1 for st, n in zip(array.strides, array.shape))
 
 
 def _type_word(np_dtype):
@@ -784,12 +814,14 @@ _ops = _Ops()
 def _attach_methods():
     """Attach each op family's Tensor methods (its ``TENSOR_METHODS`` list)."""
     import importlib
-    families = ["creation", "elementwise", "binary", "reduce", "shape", "join", "indexing",
+    mod_join = importlib.import_module("ember.ops.join")
+    families = ["creation", "elementwise", "binary", "reduce", "sort", "shape", "join", "indexing",
                 "linalg"]
     for fam in families:
         mod = importlib.import_module(f"ember.ops.{fam}")
         for name in getattr(mod, "TENSOR_METHODS", ()):
             setattr(Tensor, name, getattr(mod, name))
+    setattr(Tensor, "where", mod_join._tensor_where)
     from . import random as _random
     for name in getattr(_random, "TENSOR_METHODS", ()):
         setattr(Tensor, name, getattr(_random, name))

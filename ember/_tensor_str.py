@@ -302,6 +302,7 @@ def tensor_repr(t, tensor_contents=None):
     grad_fn = t.grad_fn
     if grad_fn is not None:
         name = grad_fn.name() if hasattr(grad_fn, "name") else type(grad_fn).__name__
+        name = name.rsplit("::", 1)[-1]  # torch prints "NotImplemented" for aten::... nodes
         suffixes.append(f"grad_fn=<{name}>")
     elif t.requires_grad:
         suffixes.append("requires_grad=True")

@@ -145,7 +145,8 @@ def _scalar_category(x):
 
 
 def _scalar_default(cat):
-    return (bool, int64, _default_float, complex64 if _default_float is float32 else complex128)[cat]
+    complex_default = complex64 if _default_float is float32 else complex128
+    return (bool, int64, _default_float, complex_default)[cat]
 
 
 def _combine(higher, lower):

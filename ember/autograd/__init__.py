@@ -104,7 +104,6 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     from .._tensor import _wrap
     from .engine import run_backward
     outputs = _as_tuple(outputs)
-    single = not isinstance(inputs, (list, tuple))
     inputs = _as_tuple(inputs)
     if grad_outputs is None:
         grad_outputs = (None,) * len(outputs)

@@ -338,7 +338,8 @@ class Function(metaclass=_FunctionMeta):
         single = not isinstance(out, tuple)
         outs = (out,) if single else out
         if record:
-            ctx.next_functions = tuple(_edge(a) if isinstance(a, Tensor) else _NO_EDGE for a in args)
+            ctx.next_functions = tuple(_edge(a) if isinstance(a, Tensor) else _NO_EDGE
+                                       for a in args)
             ctx._input_meta = tuple((a._data.shape, a._data.dtype) if isinstance(a, Tensor)
                                     else None for a in args)
             non_diff = getattr(ctx, "_non_diff", set())

@@ -100,7 +100,10 @@ class set_grad_enabled(_GradContext):
 
 
 class inference_mode(_GradContext):
-    """Like no_grad (ember has no separate inference tensors); ``inference_mode(False)`` is a no-op."""
+    """Like no_grad (ember has no separate inference tensors).
+
+    ``inference_mode(False)`` changes nothing.
+    """
 
     def __new__(cls, mode=True):
         if callable(mode):

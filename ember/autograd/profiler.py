@@ -8,7 +8,6 @@ Example:
     >>> print(prof.key_averages().table(sort_by="self_cpu_time_total"))  # doctest: +SKIP
 """
 import time
-from collections import defaultdict
 
 from .function import Op
 

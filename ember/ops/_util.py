@@ -246,27 +246,28 @@ def kernel_error(kernel, np_dtype):
     return NotImplementedError(f'"{kernel}" not implemented for \'{type_word(np_dtype)}\'')
 
 
-def masked(t, mask):
-    """``t`` with exact zeros where ``mask`` (a constant bool array) is set; differentiable.
+def masked(t, mask, value=0):
+    """``t`` with ``value`` where ``mask`` (a constant bool array) is set; differentiable (no
+    gradient flows to the filled places).
 
     Used by backward formulas where a product with zero would turn inf into nan.
     """
     if not mask.any():
         return t
-    return _Masked.apply(t, mask=mask)
+    return _Masked.apply(t, mask=mask, value=value)
 
 
 class _Masked(Op):
     name_ = "WhereBackward0"
 
     @staticmethod
-    def forward(ctx, t, mask):
+    def forward(ctx, t, mask, value):
         ctx.mask = mask
-        return ctx.xp.where(mask, ctx.xp.zeros((), t.dtype), t)
+        return ctx.xp.where(mask, ctx.xp.asarray(value, t.dtype), t)
 
     @staticmethod
     def backward(ctx, grad):
-        return _Masked.apply(grad, mask=ctx.mask)
+        return _Masked.apply(grad, mask=ctx.mask, value=0)
 
 
 class NoDerivative(Op):

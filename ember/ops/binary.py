@@ -506,17 +506,17 @@ def _recording(self, other):
     return _Mode.enabled and (self._requires_grad or getattr(other, "_requires_grad", False))
 
 
-def _fast_operand(self, other):
+def _fast_operand(self, other, bool_ok=True):
     """``other`` ready for a NumPy ufunc writing into float ``self``, or None (general path)."""
     a = self._data
     if a.dtype.kind != "f":
         return None
     c = other.__class__
-    if c is float or c is int or c is bool:
+    if c is float or c is int or (c is bool and bool_ok):
         return other  # a weak Python scalar keeps self's dtype
     if isinstance(other, Tensor):
         b = other._data
-        if b.__class__ is not a.__class__:
+        if b.__class__ is not a.__class__ or (not bool_ok and b.dtype.kind == "b"):
             return None
         if b.dtype == a.dtype:
             return b
@@ -532,6 +532,8 @@ def _fast_alpha(alpha):
 def _ufunc_into(self, name, b):
     """``self._data = ufunc(self._data, b)`` in place; False when the shapes don't fit."""
     a = self._data
+    if 0 in a.strides and a.size > 1:
+        return False  # an expanded tensor: the general path raises torch's error
     xp = np if a.__class__ is np.ndarray else xp_of(self)
     try:
         with quiet():
@@ -552,7 +554,7 @@ def add_(self, other, *, alpha=1):
 
 def sub_(self, other, *, alpha=1):
     if not _recording(self, other) and _fast_alpha(alpha):
-        b = _fast_operand(self, other)
+        b = _fast_operand(self, other, bool_ok=False)  # bool operands raise on the slow path
         if b is not None and _ufunc_into(self, "subtract", b if alpha == 1 else b * alpha):
             return self
     return self._inplace(sub, other, alpha=alpha)

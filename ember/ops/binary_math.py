@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 from .. import dtypes as _dt
-from .._tensor import Tensor, _wrap
+from .._tensor import Tensor
 from ..autograd.function import Op
 from ._util import (arg_type_error, binary_op, cast2, is_number, kernel_error, masked,
                     operand_error, quiet, quietly, scalar_array, scalar_result, type_word,
@@ -132,8 +132,12 @@ class PowTensor(Op):
         if need[0]:
             gx = grad * masked(e * pow(x, e - 1), e._data == 0)
         if need[1]:
-            # out * log(x), zero where x == 0 and e >= 0 (torch's convention: 0 ** e is flat in e)
-            ge = grad * masked(xlogy(out, x), (x._data == 0) & (e._data >= 0))
+            # out * log(x), zero where x == 0 and e >= 0 (torch's convention: 0 ** e is flat
+            # in e); xlogy gives 0 for out == 0 where out * log(x) is nan (x < 0 or x == inf)
+            xd = x._data
+            nan = (out._data == 0) & ((xd < 0) | (xd == math.inf))
+            ge = grad * masked(masked(xlogy(out, x), nan, math.nan),
+                               (xd == 0) & (e._data >= 0))
         return gx, ge
 
 
@@ -209,7 +213,6 @@ def float_power(input, exponent, *, out=None):
     b = exponent.to(dt) if isinstance(exponent, Tensor) else \
         (conv(exponent) if is_number(exponent) else exponent)
     return pow(a, b, out=out)
-
 
 
 def pow_(self, exponent):
@@ -445,9 +448,8 @@ class Xlogy(Op):
         x, y = ctx.saved_tensors
         need = ctx.needs_input_grad
         gx = gy = None
-        if need[0]:
-            nonzero = _wrap((x._data != 0).astype(grad._data.dtype))
-            gx = grad * xlogy(nonzero, y)
+        if need[0]:  # log(y), but 0 where x == 0 and y <= 0 (torch's choice)
+            gx = masked(xlogy(grad, y), (x._data == 0) & (y._data <= 0))
         if need[1]:
             gy = grad * x / y
         return gx, gy

@@ -507,7 +507,7 @@ def _einsum_error(msg):
     return RuntimeError("einsum(): " + msg)
 
 
-def _parse_term(eq, start, stop, k, allow_ellipsis=True):
+def _parse_term(eq, start, stop, k):
     """Labels of one term of ``eq[start:stop]``; the ellipsis is returned as None."""
     labels, i = [], start
     while i < stop:
@@ -753,9 +753,9 @@ def einsum(*args):
     ``ember.einsum('bij,bjk->bik', x, y)``. Also takes a list of operands, ``...`` for
     broadcast dimensions, and the sublist format ``einsum(x, [0, 1], y, [1, 2], [0, 2])``.
     """
-    if not args:
-        raise TypeError("einsum(): must specify the equation string and at least one operand, "
-                        "or at least one operand and its subscripts list")
+    if len(args) < 2:
+        raise ValueError("einsum(): must specify the equation string and at least one operand, "
+                         "or at least one operand and its subscripts list")
     eq = args[0]
     if isinstance(eq, str):
         operands = args[1:]
@@ -763,6 +763,9 @@ def einsum(*args):
             operands = tuple(operands[0])
     else:
         eq, operands = _sublist_equation(args)
+    if not operands:
+        raise ValueError("einsum(): must specify the equation string and at least one operand, "
+                         "or at least one operand and its subscripts list")
     for op in operands:
         if not isinstance(op, Tensor):
             raise TypeError(f"einsum(): expected Tensor operands, got {type(op).__name__}")

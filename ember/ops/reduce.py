@@ -12,6 +12,7 @@ Example:
     tensor([2.0000, 0.5000])
 """
 import builtins
+import functools
 import math
 import warnings
 
@@ -120,6 +121,19 @@ def _array_module(x):
     return cupy()
 
 
+def _dim_aliases(fn):
+    """Accept NumPy's ``axis=``/``keepdims=`` spellings of ``dim``/``keepdim``, as torch does."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        if kwargs:
+            if "axis" in kwargs:
+                kwargs["dim"] = kwargs.pop("axis")
+            if "keepdims" in kwargs:
+                kwargs["keepdim"] = kwargs.pop("keepdims")
+        return fn(*args, **kwargs)
+    return wrapper
+
+
 def _tie_scale(xp, x, out, dims, keepdim, nan_ties):
     """mask / count: the share of the gradient each tied extreme gets (torch splits evenly)."""
     o = out if keepdim or dims is None else out.reshape(_kept(x.shape, dims))
@@ -149,6 +163,7 @@ class SumAll(Sum):
     name_ = "SumBackward0"
 
 
+@_dim_aliases
 def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """Sum of all elements, or over ``dim`` (int or tuple), keeping it with ``keepdim=True``.
 
@@ -195,6 +210,7 @@ class Nansum(Sum):
         return g * _const(ctx, ctx.mask, g._data.dtype)
 
 
+@_dim_aliases
 def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """Sum treating NaN as zero: ``ember.nansum(ember.tensor([1., float('nan')]))`` is 1."""
     dims = _dims(dim, input._data.ndim)
@@ -240,6 +256,7 @@ class MeanAll(Mean):
     name_ = "MeanBackward0"
 
 
+@_dim_aliases
 def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """Arithmetic mean over all elements or over ``dim``; needs a floating (or complex) dtype.
 
@@ -253,6 +270,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     return r if out is None else write_out(out, r)
 
 
+@_dim_aliases
 def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """Mean of the non-NaN elements (NaN where every element is NaN)."""
     x = input._data
@@ -308,6 +326,7 @@ class ProdAll(Prod):
     name_ = "ProdBackward0"
 
 
+@_dim_aliases
 def prod(input, dim=None, keepdim=False, *, dtype=None):
     """Product of all elements, or along one dimension ``dim``."""
     dt = _sum_dtype(input._data, dtype)
@@ -438,23 +457,27 @@ def _var_call(op, name, input, dim, unbiased, keepdim, correction):
                     keepdim=keepdim)
 
 
+@_dim_aliases
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
     """Variance over ``dim`` with Bessel's ``correction`` (default 1; ``unbiased=False`` is 0)."""
     r = _var_call(Var, "var", input, dim, unbiased, keepdim, correction)
     return r if out is None else write_out(out, r)
 
 
+@_dim_aliases
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
     """Standard deviation over ``dim``: ``x.std(dim=0, correction=0)``."""
     r = _var_call(Std, "std", input, dim, unbiased, keepdim, correction)
     return r if out is None else write_out(out, r)
 
 
+@_dim_aliases
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """``(var, mean)`` over ``dim`` in one pass."""
     return _var_call(VarMean, "var_mean", input, dim, unbiased, keepdim, correction)
 
 
+@_dim_aliases
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """``(std, mean)`` over ``dim`` in one pass."""
     return _var_call(StdMean, "std_mean", input, dim, unbiased, keepdim, correction)
@@ -474,16 +497,19 @@ def _logical(name, input, dim, keepdim, out):
     return write_out(out, _wrap(r))
 
 
+@_dim_aliases
 def all(input, dim=None, keepdim=False, *, out=None):
     """True where every element (over ``dim``) is nonzero; uint8 input gives uint8."""
     return _logical("all", input, dim, keepdim, out)
 
 
+@_dim_aliases
 def any(input, dim=None, keepdim=False, *, out=None):
     """True where some element (over ``dim``) is nonzero; uint8 input gives uint8."""
     return _logical("any", input, dim, keepdim, out)
 
 
+@_dim_aliases
 def count_nonzero(input, dim=None):
     """Number of nonzero elements, over all dimensions or ``dim`` (int or tuple)."""
     x = input._data
@@ -520,6 +546,7 @@ class Logsumexp(Op):
         return g * exp(x - _unreduce(out, ctx.shape, ctx.dims, ctx.keepdim))
 
 
+@_dim_aliases
 def logsumexp(input, dim, keepdim=False, *, out=None):
     """``log(sum(exp(input), dim))``, computed stably (the max is subtracted first)."""
     if not _is_float(input._data):
@@ -722,11 +749,13 @@ def _cum(op, input, dim, dtype, out):
     return r if out is None else write_out(out, r)
 
 
+@_dim_aliases
 def cumsum(input, dim, *, dtype=None, out=None):
     """Running sum along ``dim``: ``ember.cumsum(ember.tensor([1, 2, 3]), 0)`` is [1, 3, 6]."""
     return _cum(Cumsum, input, dim, dtype, out)
 
 
+@_dim_aliases
 def cumprod(input, dim, *, dtype=None, out=None):
     """Running product along ``dim``."""
     return _cum(Cumprod, input, dim, dtype, out)

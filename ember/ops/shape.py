@@ -495,6 +495,8 @@ def _inplace_view(self, cls, **params):
         self.grad_fn, self._output_nr = out.grad_fn, 0
     else:
         out = cls.apply(self, **params)
+    if self._base is not None:
+        self._view_fn = out._view_fn  # replays the base -> this view, now with the new shape
     self._data = out._data
     self._bump_version()
     return self

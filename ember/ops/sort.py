@@ -21,7 +21,7 @@ import numpy as np
 from .._tensor import Tensor, _type_word, _wrap, wrap_dim
 from ..autograd.function import Op
 from ._util import write_out
-from .reduce import _array_module, _dims, _is_float, _tie_scale, _unreduce
+from .reduce import _array_module, _dim_aliases, _dims, _is_float, _tie_scale, _unreduce
 
 __all__ = ["max", "min", "amax", "amin", "aminmax", "argmax", "argmin", "sort", "argsort",
            "msort", "topk", "kthvalue", "median", "nanmedian", "mode", "cummax", "cummin",
@@ -226,6 +226,7 @@ def _max_min(name, input, dim, keepdim, other, out):
     return _out_pair(name, ("values", "indices"), r, out)
 
 
+@_dim_aliases
 def max(input, dim=None, keepdim=False, *, other=None, out=None):
     """The largest element; with ``dim``, ``(values, indices)``; with a tensor, elementwise max.
 
@@ -241,6 +242,7 @@ def max(input, dim=None, keepdim=False, *, other=None, out=None):
     return _max_min("max", input, dim, keepdim, other, out)
 
 
+@_dim_aliases
 def min(input, dim=None, keepdim=False, *, other=None, out=None):
     """The smallest element; with ``dim``, ``(values, indices)``; with a tensor, elementwise."""
     return _max_min("min", input, dim, keepdim, other, out)
@@ -255,11 +257,13 @@ def _amax_amin(op, name, input, dim, keepdim, out):
     return r if out is None else write_out(out, r)
 
 
+@_dim_aliases
 def amax(input, dim=(), keepdim=False, *, out=None):
     """Maximum over ``dim`` (all by default); the gradient is split evenly among ties."""
     return _amax_amin(Amax, "amax", input, dim, keepdim, out)
 
 
+@_dim_aliases
 def amin(input, dim=(), keepdim=False, *, out=None):
     """Minimum over ``dim`` (all by default); the gradient is split evenly among ties."""
     return _amax_amin(Amin, "amin", input, dim, keepdim, out)
@@ -284,6 +288,7 @@ class Aminmax(Op):
         return _unreduce(g_min, ctx.shape, d, k) * s_lo + _unreduce(g_max, ctx.shape, d, k) * s_hi
 
 
+@_dim_aliases
 def aminmax(input, *, dim=None, keepdim=False, out=None):
     """``(min, max)`` in one call: ``ember.aminmax(x, dim=0)``."""
     x = input._data
@@ -314,11 +319,13 @@ def _arg_extreme(name, input, dim, keepdim):
     return _wrap(_array_module(x).asarray(fn(axis=d, keepdims=keepdim), dtype=_int64))
 
 
+@_dim_aliases
 def argmax(input, dim=None, keepdim=False):
     """Index of the (first) maximum, of the flattened tensor or along ``dim``."""
     return _arg_extreme("argmax", input, dim, keepdim)
 
 
+@_dim_aliases
 def argmin(input, dim=None, keepdim=False):
     """Index of the (first) minimum, of the flattened tensor or along ``dim``."""
     return _arg_extreme("argmin", input, dim, keepdim)
@@ -357,6 +364,7 @@ class Topk(Sort):
     name_ = "TopkBackward0"
 
 
+@_dim_aliases
 def sort(input, dim=-1, descending=False, *, stable=False, out=None):
     """Sorted values and their original indices along ``dim``.
 
@@ -374,6 +382,7 @@ def sort(input, dim=-1, descending=False, *, stable=False, out=None):
     return _out_pair("sort", ("values", "indices"), r, out)
 
 
+@_dim_aliases
 def argsort(input, dim=-1, descending=False, *, stable=False):
     """The indices that sort ``input`` along ``dim`` (a stable sort)."""
     x = input._data
@@ -389,6 +398,7 @@ def msort(input, *, out=None):
     return write_out(out, sort(input, 0).values)
 
 
+@_dim_aliases
 def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
     """The ``k`` largest (or smallest) elements along ``dim`` and their indices.
 
@@ -492,6 +502,7 @@ class Kthvalue(Op):
         return _scatter_back(grad, ctx)
 
 
+@_dim_aliases
 def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
     """The k-th smallest element along ``dim`` and its index (the index torch's CPU gives)."""
     x = input._data
@@ -579,6 +590,7 @@ def _median(name, ops, input, dim, keepdim, out):
     return _out_pair(name, ("values", "indices"), r, out)
 
 
+@_dim_aliases
 def median(input, dim=None, keepdim=False, *, out=None):
     """The lower median (NaN if there is one); with ``dim``, ``(values, indices)``.
 
@@ -587,6 +599,7 @@ def median(input, dim=None, keepdim=False, *, out=None):
     return _median("median", (MedianAll, MedianDim), input, dim, keepdim, out)
 
 
+@_dim_aliases
 def nanmedian(input, dim=None, keepdim=False, *, out=None):
     """The lower median of the non-NaN elements; with ``dim``, ``(values, indices)``."""
     return _median("nanmedian", (NanmedianAll, NanmedianDim), input, dim, keepdim, out)
@@ -618,6 +631,7 @@ class Mode(Op):
         return _scatter_back(grad, ctx)
 
 
+@_dim_aliases
 def mode(input, dim=-1, keepdim=False, *, out=None):
     """The most frequent value along ``dim`` (the smallest, if several) and an index of it."""
     x = input._data
@@ -663,12 +677,14 @@ class Cummin(Cummax):
     largest = False
 
 
+@_dim_aliases
 def cummax(input, dim, *, out=None):
     """Running maximum along ``dim`` and the index where it was (last) reached."""
     r = Cummax.apply(input, dim=wrap_dim(dim, input._data.ndim))
     return _out_pair("cummax", ("values", "indices"), r, out)
 
 
+@_dim_aliases
 def cummin(input, dim, *, out=None):
     """Running minimum along ``dim`` and the index where it was (last) reached."""
     r = Cummin.apply(input, dim=wrap_dim(dim, input._data.ndim))
@@ -715,6 +731,9 @@ class UniqueConsecutive(Unique):
         src = x.reshape(-1) if dim is None else x
         d = 0 if dim is None else dim
         n = src.shape[d]
+        if n == 0 or src.size == 0:
+            empty = xp.zeros(0, dtype=_int64)
+            return src.copy(), empty.reshape(x.shape) if dim is None else empty, empty
         rows = xp.moveaxis(src, d, 0).reshape(n, -1)
         start = xp.ones(n, dtype=bool)
         start[1:] = (rows[1:] != rows[:-1]).any(axis=1)

@@ -80,6 +80,8 @@ ERROR_EXPRS = [
     "lib.add(x, x, out=lib.empty(3, dtype=lib.int64))",
     "lib.float_power(x, 2, out=lib.empty(3))", "x.detach().float_power_(2)",
     "lib.ones(3, requires_grad=True).add_(1)", "lib.add(x, 1, out=lib.empty(3))",
+    "lib.ones(3).sub_(True)", "lib.ones(3).sub_(b)",
+    "lib.zeros(1, 3).expand(2, 3).add_(1)", "lib.zeros(1, 3).expand(2, 3).mul_(x.detach())",
 ]
 TYPE_ONLY = {  # torch's message names its overload list; ember says which argument is wrong
     "lib.maximum(x, 2)", "lib.atan2(2, x)", "lib.fmax(x, 2)", "lib.logical_and(x, 2.5)",

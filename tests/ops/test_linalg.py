@@ -458,3 +458,8 @@ def test_norm_values_match_torch():
         e, t = fn(ember, ember.tensor(a)), fn(torch, torch.tensor(a))
         assert tuple(e.shape) == tuple(t.shape)
         np.testing.assert_allclose(e.numpy(), t.numpy(), rtol=1e-5, atol=1e-5)
+
+
+def test_einsum_without_operands_raises_like_torch():
+    same_error(lambda L: L.einsum("ij"))
+    same_error(lambda L: L.einsum("ij", []))

@@ -64,7 +64,7 @@ def _np(x):
     if isinstance(x, ember.Tensor):
         return x.detach().numpy()
     if isinstance(x, torch.Tensor):
-        return x.detach().numpy()
+        return x.detach().numpy(force=True)  # force: torch's ZeroTensor gradients
     return np.asarray(x)
 
 

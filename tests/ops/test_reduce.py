@@ -382,3 +382,12 @@ def test_cumsum_inplace():
     assert x.cumsum_(0) is x and x.tolist() == [[1., 2.], [4., 6.]]
     y = ember.tensor([1, 2, 3], dtype=ember.int32)
     assert y.cumprod_(0).tolist() == [1, 2, 6] and y.dtype == ember.int32
+
+
+def test_numpy_axis_and_keepdims_spellings():
+    e, t = _pair(np.arange(12, dtype=np.float32).reshape(3, 4))
+    for fn in (lambda x, L: x.sum(axis=1), lambda x, L: L.mean(x, axis=0, keepdims=True),
+               lambda x, L: x.max(axis=1), lambda x, L: L.argmax(x, axis=0),
+               lambda x, L: x.std(axis=1, keepdims=True), lambda x, L: x.cumsum(axis=0),
+               lambda x, L: L.sort(x, axis=0, descending=True), lambda x, L: x.amax(axis=(0, 1))):
+        _same(fn(e, ember), fn(t, torch))

@@ -368,3 +368,33 @@ def test_view_dtype_is_a_bit_view():
     assert x.view(ember.int32).tolist() == torch.tensor([1.0, -2.0]).view(torch.int32).tolist()
     y = ember.tensor([1.0, 2.0], requires_grad=True)
     assert not y.view(ember.float32).requires_grad
+
+
+@pytest.mark.parametrize("fn", [
+    lambda lib, x: x.view(size=(24,)), lambda lib, x: lib.reshape(x, shape=(4, 6)),
+    lambda lib, x: x.expand(size=(2, 2, 3, 4)), lambda lib, x: lib.permute(x, dims=(2, 0, 1)),
+    lambda lib, x: x.permute([2, 0, 1]), lambda lib, x: x.repeat(repeats=(1, 1, 2)),
+    lambda lib, x: x.tile(2, 1), lambda lib, x: lib.tile(x, dims=(2,)),
+    lambda lib, x: lib.flip(x, dims=(0,)), lambda lib, x: x.flip(0, 1),
+    lambda lib, x: x.split(split_size=3, dim=2)[1], lambda lib, x: x.unflatten(1, lib.Size([3, 1])),
+    lambda lib, x: x.narrow(dim=0, start=1, length=1), lambda lib, x: x.select(dim=2, index=-1),
+    lambda lib, x: x.movedim(source=0, destination=1), lambda lib, x: x.roll(shifts=1, dims=0),
+    lambda lib, x: lib.broadcast_to(x, size=(2, 2, 3, 4)),
+])
+def test_keyword_and_sequence_argument_forms(fn):
+    tx, ex, t, e = _pair(fn)
+    assert e.shape == t.shape
+    _same(e, t)
+
+
+def test_inplace_op_on_a_view_after_its_shape_changed_in_place():
+    grads = []
+    for lib in (torch, ember):
+        x = lib.tensor(np.arange(6.0).reshape(2, 3), requires_grad=True)
+        y = x * 1
+        v = y.narrow(0, 0, 1)
+        v.t_()
+        v.mul_(lib.arange(3.0).view(3, 1))
+        (y * y).sum().backward()
+        grads.append(x.grad.numpy())
+    np.testing.assert_allclose(grads[1], grads[0])
