@@ -376,10 +376,15 @@ class Tensor:
         return self._data.__dlpack_device__()
 
     def __float__(self):
-        return float(self.item())
+        return float(self._scalar_for_python())
 
     def __int__(self):
-        return int(self.item())
+        return int(self._scalar_for_python())
+
+    def _scalar_for_python(self):
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return self.item()
 
     def __index__(self):
         if self._data.dtype.kind not in "iub" or self._data.size != 1:
@@ -393,7 +398,7 @@ class Tensor:
     def __bool__(self):
         if self._data.size != 1:
             amount = "no" if self._data.size == 0 else "more than one"
-            raise RuntimeError(f"Boolean value of Tensor with {amount} values is ambiguous")
+            raise RuntimeError(f"Boolean value of Tensor with {amount} value is ambiguous")
         return bool(self.item())
 
     def __len__(self):

@@ -96,9 +96,8 @@ def to_dtype(d):
     if d is _builtin_bool:
         return bool
     if isinstance(d, str):
-        if d in _BY_NAME:
-            return _BY_NAME[d]
-        raise TypeError(f"invalid dtype string {d!r}")
+        raise TypeError(f"argument 'dtype' must be torch.dtype, not str ({d!r}); "
+                        f"write ember.{d} instead")
     return from_numpy_dtype(d)
 
 

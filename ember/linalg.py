@@ -606,24 +606,8 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
     if isinstance(ord, str):
         raise TypeError("linalg_vector_norm(): argument 'ord' (position 2) must be Number, not "
                         "str")
-    ord = _as_float(ord)
-    dt = x._data.dtype
-    if dt.kind not in "fc":
-        raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as "
-                           f"input. Got {_sname(dt)}")
-    if dtype is not None:
-        from .dtypes import to_dtype
-        dt = to_dtype(dtype).np
-        if dt.kind not in "fc":
-            raise RuntimeError(f"linalg.vector_norm: dtype should be floating point or complex, "
-                               f"but got {_sname(dt)}")
-    dims = _norm_dims(x, dim)
-    if ord in (_INF, -_INF) and any(x._data.shape[d] == 0 for d in dims):
-        raise RuntimeError(f"linalg.vector_norm cannot compute the {'' if ord > 0 else '-'}inf "
-                           "norm on an empty tensor because the operation does not have an "
-                           "identity")
-    return write_out(out, VectorNorm.apply(x, ord=ord, dims=dims, keepdim=bool(keepdim),
-                                           dtype=dt))
+    from .ops.reduce import _vector_norm
+    return write_out(out, _vector_norm(x, _as_float(ord), dim, keepdim, dtype))
 
 
 def _ord_str(ord):

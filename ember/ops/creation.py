@@ -45,7 +45,9 @@ def _infer_dtype(data):
         elif isinstance(x, numbers.Complex):
             kinds.add("c")
         else:
-            raise TypeError(f"Could not infer dtype of {type(x).__name__}")
+            if isinstance(x, str):
+                raise TypeError(f"new(): invalid data type '{type(x).__name__}'")
+            raise RuntimeError(f"Could not infer dtype of {type(x).__name__}")
     walk(data)
     tensor_types = [k for k in kinds if isinstance(k, _dt.dtype)]
     if tensor_types:
@@ -298,6 +300,9 @@ def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
 
 def eye(n, m=None, *, out=None, dtype=None, device=None, requires_grad=False):
     """The identity matrix: ``ember.eye(3)``; ``ember.eye(2, 3)`` is rectangular."""
+    for name, v in (("n", n), ("m", m)):
+        if v is not None and v < 0:
+            raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")
     m = n if m is None else m
     dtype = _dt.to_dtype(dtype) or _dt.get_default_dtype()
     dev = to_device(device) or CPU
@@ -320,7 +325,7 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, device=None, requir
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if (end - start) / step < 0:
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     if dtype is None:
         dtype = _dt.get_default_dtype() if _is_float(start, end, step) else _dt.int64
     dtype = _dt.to_dtype(dtype)

@@ -95,7 +95,7 @@ class IndexAdd(Op):
         return (grad if need[0] else None), gs
 
 
-def _check_index_add(x, dim, idx, src):
+def _check_index_add(x, dim, idx, src, alpha=1):
     xs, ss = (x.shape or (1,)), (src.shape or (1,))
     if len(xs) != len(ss) or any(xs[d] != ss[d] for d in range(len(xs)) if d != dim):
         raise RuntimeError("source tensor shape must match self tensor shape, excluding the "
@@ -105,10 +105,12 @@ def _check_index_add(x, dim, idx, src):
         raise RuntimeError(f"index_add_(): Number of indices ({idx.size}) should be equal to "
                            f"source.size(dim): ({ss[dim]}), for dim: {dim}")
     if idx.size:
-        if int(idx.min()) < 0:
-            raise IndexError("index out of range in self")
-        if int(idx.max()) >= xs[dim]:
-            raise RuntimeError(f"index {int(idx.max())} is out of bounds for dimension {dim} with "
+        bad = idx[(idx < 0) | (idx >= xs[dim])]
+        if bad.size:
+            # torch's two kernels word this differently: 1-d or scaled adds vs the rest.
+            if x.ndim <= 1 or alpha != 1:
+                raise IndexError("index out of range in self")
+            raise RuntimeError(f"index {int(bad[0])} is out of bounds for dimension {dim} with "
                                f"size {xs[dim]}")
 
 
@@ -121,7 +123,7 @@ def index_add(input, dim, index, source, *, alpha=1, out=None):
     if source._data.dtype != x.dtype:
         raise RuntimeError(f"index_add_(): self ({_word(x)}) and source ({_word(source._data)}) "
                            "must have the same scalar type")
-    _check_index_add(x, dim, idx, source._data)
+    _check_index_add(x, dim, idx, source._data, alpha)
     return write_out(out, IndexAdd.apply(input, source, dim=dim, index=idx, alpha=alpha))
 
 

@@ -555,52 +555,8 @@ def logsumexp(input, dim, keepdim=False, *, out=None):
     return r if out is None else write_out(out, r)
 
 
-class VectorNorm(Op):
-    name_ = "LinalgVectorNormBackward0"
-    save_inputs = (0,)
-    save_output = True
-
-    @staticmethod
-    def forward(ctx, x, ord, dims, keepdim):
-        ctx.shape, ctx.dims, ctx.keepdim, ctx.ord = x.shape, dims, keepdim, ord
-        a = ctx.xp.abs(x)
-        if ord == 2:
-            return ctx.xp.sqrt((a * a).sum(axis=dims, keepdims=keepdim))
-        if ord == math.inf:
-            return a.max(axis=dims, keepdims=keepdim)
-        if ord == -math.inf:
-            return a.min(axis=dims, keepdims=keepdim)
-        if ord == 0:
-            return (a != 0).sum(axis=dims, keepdims=keepdim).astype(a.dtype)
-        if ord == 1:
-            return a.sum(axis=dims, keepdims=keepdim)
-        with np.errstate(divide="ignore"):
-            return ((a ** ord).sum(axis=dims, keepdims=keepdim) ** (1.0 / ord)).astype(a.dtype)
-
-    @staticmethod
-    def backward(ctx, grad):
-        x, out = ctx.saved_tensors
-        p, shape, dims, keep = ctx.ord, ctx.shape, ctx.dims, ctx.keepdim
-        if p == 0:
-            return None
-        a, dt = x._data, x._data.dtype
-        g = _unreduce(grad, shape, dims, keep)
-        if p == 1:
-            return g * _const(ctx, ctx.xp.sign(a))
-        if p in (math.inf, -math.inf):
-            share = _tie_scale(ctx.xp, ctx.xp.abs(a), out._data, dims, keep, False)
-            return g * _const(ctx, ctx.xp.sign(a) * share)
-        o = _unreduce(out, shape, dims, keep)
-        o_safe = o + _const(ctx, o._data == 0, dt)  # where the norm is 0, x is 0: grad 0
-        if p == 2:
-            return g * x / o_safe
-        from .. import abs as _abs
-        x_safe = _abs(x) + _const(ctx, a == 0, dt)
-        return g * x * x_safe ** (p - 2) / o_safe ** (p - 1)
-
-
 def _vector_norm(input, ord, dim, keepdim, dtype):
-    """torch.linalg.vector_norm (used by norm; ember.linalg may reuse it)."""
+    """Checks and dims of torch.linalg.vector_norm; the op itself is ember.linalg.VectorNorm."""
     x = input._data
     if not _is_float(x):
         raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as "
@@ -628,7 +584,8 @@ def _vector_norm(input, ord, dim, keepdim, dtype):
                 raise RuntimeError(f"linalg.vector_norm cannot compute the {ord:g} norm on the "
                                    f"dimension {d}because this dimension is empty and the "
                                    "operation does not have an identity")
-    return VectorNorm.apply(input, ord=ord, dims=dims, keepdim=keepdim)
+    from ..linalg import VectorNorm
+    return VectorNorm.apply(input, ord=ord, dims=dims, keepdim=bool(keepdim), dtype=x.dtype)
 
 
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
