@@ -26,7 +26,7 @@ from .ops.indexing import *  # noqa: F401,F403
 from .ops.linalg import *  # noqa: F401,F403
 from .random import *  # noqa: F401,F403
 from ._tensor_str import set_printoptions, get_printoptions  # noqa: F401
-from . import autograd, cuda, linalg, testing  # noqa: F401,E402
+from . import autograd, cuda, linalg, return_types, testing  # noqa: F401,E402
 
 _attach_methods()
 

@@ -202,11 +202,8 @@ class Tensor:
         return wrap_dim(dim, ndim)
 
     def _type_name(self):
-        names = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
-                 "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-                 "bool": "Bool", "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
         prefix = "torch." if self.device.type == "cpu" else "torch.cuda."
-        return prefix + names[self.dtype.name] + "Tensor"
+        return prefix + _type_word(self._data.dtype) + "Tensor"
 
     def type(self, dtype=None):
         """Without argument, the type name ('torch.FloatTensor'); with one, a cast."""
@@ -771,10 +768,15 @@ def _has_overlap(array):
     return any(st == 0 and n > 1 for st, n in zip(array.strides, array.shape))
 
 
+_TYPE_WORDS = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
+               "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
+               "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
+
+
 def _type_word(np_dtype):
-    return {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
-            "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-            "bool": "Bool"}.get(np.dtype(np_dtype).name, str(np_dtype))
+    """torch's name for a dtype in messages and type names: 'Float', 'Long', 'ComplexFloat'..."""
+    name = np.dtype(np_dtype).name
+    return _TYPE_WORDS.get(name, name)
 
 
 def wrap_dim(dim, ndim):

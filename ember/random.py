@@ -341,11 +341,8 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
         raise RuntimeError("normal expects all elements of std >= 0.0")
     like = mean if mt else std
     if mt and st:
-        try:
-            shape = np.broadcast_shapes(mean._data.shape, std._data.shape)
-        except ValueError:
-            from .ops._util import broadcast_error
-            raise broadcast_error(mean._data.shape, std._data.shape) from None
+        from .ops._util import check_broadcast
+        shape = check_broadcast(mean._data.shape, std._data.shape)
     else:
         shape = like._data.shape
     np_dtype = like._data.dtype

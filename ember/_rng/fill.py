@@ -9,6 +9,7 @@ import numpy as np
 from .. import dtypes as _dt
 from .._tensor import Tensor, _type_word, _wrap
 from ..device import device_of, move, to_device
+from ..ops._util import cpp_type_word, kernel_error
 from . import kernels as _k
 from .normal import fill_blocks, scalar_path
 
@@ -99,7 +100,7 @@ def opt_dtype(dtype):
 
 def require_float(np_dtype, fn):
     if np_dtype.kind != "f":
-        raise NotImplementedError(f'"{fn}" not implemented for \'{_type_word(np_dtype)}\'')
+        raise kernel_error(fn, np_dtype)
 
 
 # -- value makers: (engine, dtype, parameters) -> make(n, contiguous) -----------------------------
@@ -112,7 +113,7 @@ def uniform_maker(eng, np_dtype, a, b):
     fmax = _FMAX[np_dtype]
     for name, v in (("from", a), ("to", b)):
         if not -fmax <= v <= fmax:
-            raise RuntimeError(f"{name} is out of bounds for {TYPE_META[np_dtype.name]}")
+            raise RuntimeError(f"{name} is out of bounds for {cpp_type_word(np_dtype)}")
     if a > b:
         raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a:g} "
                            f"> to={b:g}")
@@ -164,11 +165,6 @@ def dtype_bounds(np_dtype):
     return int(info.min), int(info.max)
 
 
-TYPE_META = {"int8": "signed char", "uint8": "unsigned char", "int16": "short int",
-              "int32": "int", "int64": "long int", "float16": "c10::Half", "float32": "float",
-              "float64": "double", "bool": "bool"}
-
-
 def random_maker(eng, np_dtype, frm, to, bounded):
     """``random_``: [frm, to) when ``to`` is given; [frm, dtype max] when only ``frm`` is;
     torch's per-dtype default range when ``bounded`` is False."""
@@ -209,7 +205,7 @@ def random_maker(eng, np_dtype, frm, to, bounded):
     lo, hi = dtype_bounds(np_dtype)
     for name, v in (("from", frm), ("to - 1", to_inc)):
         if not lo <= v <= hi:
-            raise RuntimeError(f"{name} is out of bounds for {TYPE_META[np_dtype.name]}")
+            raise RuntimeError(f"{name} is out of bounds for {cpp_type_word(np_dtype)}")
     return lambda n, c: _k.from_to(eng, n, np_dtype, frm, to_inc - frm + 1)
 
 

@@ -5,6 +5,8 @@ is summed down to that shape, and cast back to the input's dtype.
 """
 from collections import deque
 
+import numpy as np
+
 from .function import AccumulateGrad
 from .grad_mode import _Mode
 
@@ -65,6 +67,9 @@ def run_backward(roots, grads, retain_graph, create_graph, capture=None, accumul
     from .._tensor import Tensor
     prev_mode = _Mode.enabled
     _Mode.enabled = create_graph
+    # Gradients at infinities legitimately produce inf - inf; torch stays silent there too.
+    errstate = np.errstate(invalid="ignore", divide="ignore", over="ignore")
+    errstate.__enter__()
     try:
         buffers = {}
         root_nodes = []
@@ -144,6 +149,7 @@ def run_backward(roots, grads, retain_graph, create_graph, capture=None, accumul
                     ready.append(nxt)
         return captured
     finally:
+        errstate.__exit__(None, None, None)
         _Mode.enabled = prev_mode
 
 

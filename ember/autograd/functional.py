@@ -55,6 +55,27 @@ def _grads(outputs, inputs, grad_outputs, create_graph, strict, fn_name):
     return tuple(out)
 
 
+def _input_vectors(v, ins, fn_name):
+    """``v`` as a tuple; None means ones, allowed only for one single-element input."""
+    if v is not None:
+        return _as_tuple(v, "v", fn_name)[1]
+    if any(t.numel() != 1 for t in ins):
+        raise RuntimeError("The vector v can only be None if the input to the user-provided "
+                           "function is a single Tensor with a single element.")
+    return tuple(_wrap(t._data * 0 + 1) for t in ins)
+
+
+def _grad_dot(g, vs, wrt, like, create_graph):
+    """The gradient of ``sum(g_i * v_i)`` w.r.t. ``wrt``, with zeros shaped like ``like``
+    where it does not depend on them."""
+    g_diff = [(gi, vi) for gi, vi in zip(g, vs) if gi.requires_grad]
+    if not g_diff:
+        return tuple(_zeros_like(t) for t in like)
+    res = _grad([gi for gi, _ in g_diff], wrt, [vi for _, vi in g_diff],
+                create_graph=create_graph, allow_unused=True)
+    return tuple(_zeros_like(t) if r is None else r for r, t in zip(res, like))
+
+
 def _finish(x, create_graph):
     if isinstance(x, tuple):
         return tuple(_finish(v, create_graph) for v in x)
@@ -88,25 +109,12 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
     with enable_grad():
         is_tuple, ins = _as_tuple(inputs, "inputs", "jvp")
         ins = _prepare(ins, create_graph)
-        if v is None:
-            if any(t.numel() != 1 for t in ins):
-                raise RuntimeError("The vector v can only be None if the input to the "
-                                   "user-provided function is a single Tensor with a single "
-                                   "element.")
-            vs = tuple(_wrap(t._data * 0 + 1) for t in ins)
-        else:
-            _, vs = _as_tuple(v, "v", "jvp")
+        vs = _input_vectors(v, ins, "jvp")
         out = func(*ins)
         out_tuple, outs = _as_tuple(out, "outputs of the user-provided function", "jvp")
         dummies = tuple(_wrap(o._data * 0).requires_grad_(True) for o in outs)
         g = _grads(outs, ins, dummies, True, strict, "jvp")
-        g_diff = [(gi, vi) for gi, vi in zip(g, vs) if gi.requires_grad]
-        if g_diff:
-            res = _grad([gi for gi, _ in g_diff], dummies, [vi for _, vi in g_diff],
-                        create_graph=create_graph, allow_unused=True)
-            res = tuple(_zeros_like(o) if r is None else r for r, o in zip(res, outs))
-        else:
-            res = tuple(_zeros_like(o) for o in outs)
+        res = _grad_dot(g, vs, dummies, outs, create_graph)
     out = _finish(out, create_graph)
     res = _finish(res, create_graph)
     return out, (res if out_tuple else res[0])
@@ -187,23 +195,10 @@ def vhp(func, inputs, v=None, create_graph=False, strict=False):
         if len(outs) != 1 or outs[0].numel() != 1:
             raise RuntimeError("The function given to vhp should return a single Tensor with a "
                                "single element.")
-        if v is None:
-            if any(t.numel() != 1 for t in ins):
-                raise RuntimeError("The vector v can only be None if the input to the "
-                                   "user-provided function is a single Tensor with a single "
-                                   "element.")
-            vs = tuple(_wrap(t._data * 0 + 1) for t in ins)
-        else:
-            _, vs = _as_tuple(v, "v", "vhp")
+        vs = _input_vectors(v, ins, "vhp")
         g = _grad(outs[0].reshape(()), ins, create_graph=True, allow_unused=True)
         g = tuple(_zeros_like(t) if gi is None else gi for gi, t in zip(g, ins))
-        g_diff = [(gi, vi) for gi, vi in zip(g, vs) if gi.requires_grad]
-        if g_diff:
-            res = _grad([gi for gi, _ in g_diff], ins, [vi for _, vi in g_diff],
-                        create_graph=create_graph, allow_unused=True)
-            res = tuple(_zeros_like(t) if r is None else r for r, t in zip(res, ins))
-        else:
-            res = tuple(_zeros_like(t) for t in ins)
+        res = _grad_dot(g, vs, ins, ins, create_graph)
     out = _finish(out, create_graph)
     res = _finish(res, create_graph)
     return out, (res if is_tuple else res[0])

@@ -4,24 +4,31 @@ import numbers
 import numpy as np
 
 from .. import dtypes as _dt
-from .._tensor import Tensor, _type_word, _wrap, wrap_dim
+from .._tensor import Tensor, _wrap, wrap_dim
+from .._tensor import _type_word as type_word  # torch's dtype words: 'Float', 'Long', 'Bool'...
 from ..autograd.function import Op
+from ..autograd.function import _array_module as xp_of_array  # NumPy or CuPy, for an array
 from ..autograd.grad_mode import _Mode
 
 __all__ = ["promote", "promote_many", "as_tensor_like", "scalar_array", "wrap_dim", "dims_tuple",
-           "write_out", "broadcast_error", "check_broadcast", "type_word", "arg_type_error",
-           "quiet", "quietly", "scalar_result", "xp_of", "is_number", "binary_op", "cast2",
+           "write_out", "broadcast_error", "check_broadcast", "type_word", "cpp_type_word",
+           "type_label", "dtype_mismatch_error", "arg_type_error", "quiet", "quietly",
+           "scalar_result", "xp_of", "xp_of_array", "is_number", "binary_op", "cast2",
            "operand_error", "kernel_error", "masked", "NoDerivative"]
 
 _INT64 = np.dtype(np.int64)
 _BOOL = np.dtype(np.bool_)
 _U64_MASK = (1 << 64) - 1
+_CPP_WORDS = {"float32": "float", "float64": "double", "float16": "c10::Half",
+              "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
+              "uint8": "unsigned char", "bool": "bool", "complex64": "c10::complex<float>",
+              "complex128": "c10::complex<double>"}
 
 
-def type_word(np_dtype):
-    """torch's name for a dtype in messages: 'Float', 'Long', 'Bool'..."""
-    return {"complex64": "ComplexFloat", "complex128": "ComplexDouble"}.get(
-        np.dtype(np_dtype).name) or _type_word(np_dtype)
+def cpp_type_word(np_dtype):
+    """torch's C++ name for a dtype, used by some messages: 'float', 'long int'..."""
+    name = np.dtype(np_dtype).name
+    return _CPP_WORDS.get(name, name)
 
 
 def quiet():
@@ -56,10 +63,7 @@ def scalar_array(value, np_dtype, xp=np):
 
 def xp_of(t):
     """The array module (NumPy or CuPy) of tensor ``t``."""
-    if t._data.__class__ is np.ndarray:
-        return np
-    from ..device import cupy
-    return cupy()
+    return xp_of_array(t._data)
 
 
 def as_tensor_like(value, like, dtype=None):
@@ -143,10 +147,21 @@ def promote_many(*operands):
                  for x in operands), rt
 
 
+def type_label(obj):
+    """The type of ``obj`` as torch names it in messages: 'int', 'numpy.ndarray'..."""
+    t = type(obj)
+    return t.__name__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__name__}"
+
+
 def arg_type_error(fname, arg, pos, value, expected="Tensor"):
     """torch's TypeError for an argument of the wrong type."""
     return TypeError(f"{fname}(): argument '{arg}' (position {pos}) must be {expected}, not "
                      f"{type(value).__name__}")
+
+
+def dtype_mismatch_error(expected, found):
+    """torch's message for an operand whose dtype differs from the first one's."""
+    return RuntimeError(f"expected scalar type {type_word(expected)} but found {type_word(found)}")
 
 
 def broadcast_error(sa, sb):
@@ -167,10 +182,12 @@ def check_broadcast(*shapes):
     """The broadcast shape of ``shapes``, or torch's RuntimeError naming the first mismatch."""
     out = tuple(shapes[0])
     for s in shapes[1:]:
-        try:
-            out = np.broadcast_shapes(out, tuple(s))
-        except ValueError:
-            raise broadcast_error(out, s) from None
+        s = tuple(s)
+        if s != out:
+            try:
+                out = np.broadcast_shapes(out, s)
+            except ValueError:
+                raise broadcast_error(out, s) from None
     return out
 
 

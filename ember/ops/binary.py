@@ -1,9 +1,10 @@
 """Binary arithmetic with broadcasting and torch's type promotion.
 
-add, sub, rsub, mul, div (with rounding modes), floor_divide, remainder, fmod, addcmul, addcdiv
-and their in-place forms (with fast paths for the optimizers' ``add_``/``mul_``/``addcdiv_``...).
-The rest of the family lives next door and is re-exported from here: ``binary_math.py`` (pow,
-maximum, atan2, hypot, xlogy...) and ``compare.py`` (comparisons, logical and bitwise ops).
+add, sub, rsub, mul, addcmul, addcdiv and the in-place forms of the family's arithmetic (with
+fast paths for the optimizers' ``add_``/``mul_``/``addcdiv_``...). The rest of the family lives
+next door and is re-exported from here: ``division.py`` (div with rounding modes, floor_divide,
+remainder, fmod), ``binary_math.py`` (pow, maximum, atan2, hypot, xlogy...) and ``compare.py``
+(comparisons, logical and bitwise ops).
 
 Example:
     >>> import ember
@@ -16,33 +17,18 @@ from .. import dtypes as _dt
 from .._tensor import Tensor, _wrap
 from ..autograd.function import Op
 from ..autograd.grad_mode import _Mode
-from ._util import (NoDerivative, arg_type_error, binary_op, cast2, check_broadcast, is_number,
-                    kernel_error, operand_error, promote, quiet, scalar_array, scalar_result,
-                    write_out, xp_of)
+from . import division as _division
+from ._util import (arg_type_error, binary_op, cast2, check_broadcast, is_number, kernel_error,
+                    operand_error, promote, quiet, scalar_array, scalar_result, write_out, xp_of)
+from .division import div, floor_divide, fmod, remainder
+from .division import *  # noqa: F401,F403
 
-__all__ = ["add", "sub", "subtract", "rsub", "mul", "multiply", "div", "divide", "true_divide",
-           "floor_divide", "remainder", "fmod", "addcmul", "addcdiv"]
+__all__ = ["add", "sub", "subtract", "rsub", "mul", "multiply", "addcmul", "addcdiv"]
 
 TENSOR_METHODS = [
     "add", "add_", "sub", "sub_", "subtract", "subtract_", "mul", "mul_", "multiply",
-    "multiply_", "div", "div_", "divide", "divide_", "true_divide", "true_divide_",
-    "floor_divide", "floor_divide_", "remainder", "remainder_", "fmod", "fmod_", "addcmul",
-    "addcmul_", "addcdiv", "addcdiv_"]
-
-
-# -- helpers ------------------------------------------------------------------------------------
-def _default_float():
-    return _dt.get_default_dtype().np
-
-
-def _zero_division_check(b):
-    if not b.all():
-        raise RuntimeError("ZeroDivisionError")
-
-
-def _zeros_like(t):
-    from .creation import zeros_like
-    return zeros_like(t)
+    "multiply_", "div_", "divide_", "true_divide_", "floor_divide_", "remainder_", "fmod_",
+    "addcmul", "addcmul_", "addcdiv", "addcdiv_"]
 
 
 # -- add, sub, rsub, mul ------------------------------------------------------------------------
@@ -204,197 +190,6 @@ def mul(input, other, *, out=None):
 multiply = mul
 
 
-# -- division -----------------------------------------------------------------------------------
-class Div(Op):
-    name_ = "DivBackward0"
-    save_inputs = (0, 1)
-
-    @staticmethod
-    def forward(ctx, a, b, dt):
-        if dt.kind in "iub":
-            dt = _default_float()  # true division of integers gives the default float dtype
-        a, b = cast2(a, b, dt)
-        with quiet():
-            return a / b
-
-    @staticmethod
-    def backward(ctx, grad):
-        a, b = ctx.saved_tensors
-        need = ctx.needs_input_grad
-        ga = grad / b if need[0] else None
-        gb = -grad * ((a / b) / b) if need[1] else None
-        return ga, gb
-
-
-def _div_rounded(xp, a, b, dt, mode):
-    """``a / b`` rounded toward zero ('trunc') or down ('floor'), torch's kernels."""
-    if dt.kind in "bc":
-        raise kernel_error(f"div_{mode}_cpu", dt)
-    a, b = cast2(a, b, dt)
-    with quiet():
-        if dt.kind in "iu":
-            _zero_division_check(b)
-            if mode == "floor":
-                return xp.floor_divide(a, b)
-            return xp.floor_divide(a - xp.fmod(a, b), b)  # exact, so floor == trunc
-        if mode == "floor":
-            return xp.floor_divide(a, b)  # NumPy's float floor division is torch's algorithm
-        return xp.trunc(a / b)
-
-
-class DivRounded(Op):
-    """``div`` with a rounding mode: piecewise constant, so its gradient is zero."""
-
-    name_ = "DivBackward2"
-
-    @staticmethod
-    def forward(ctx, a, b, dt, mode):
-        return _div_rounded(ctx.xp, a, b, dt, mode)
-
-    @staticmethod
-    def backward(ctx, grad):
-        need = ctx.needs_input_grad
-        z = _zeros_like(grad)
-        return (z if need[0] else None), (z if need[1] else None)
-
-
-class FloorDivide(NoDerivative):
-    aten = "floor_divide"
-
-    @staticmethod
-    def forward(ctx, a, b, dt):
-        return _div_rounded(ctx.xp, a, b, dt, "floor")
-
-
-def div(input, other, *, rounding_mode=None, out=None):
-    """Elementwise division; integer inputs give a float result unless ``rounding_mode`` is
-    'trunc' or 'floor': ``ember.div(x, 2, rounding_mode='floor')``."""
-    if rounding_mode is None:
-        return binary_op(Div, "div", input, other, out)
-    if rounding_mode not in ("trunc", "floor"):
-        raise RuntimeError("div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
-                           f"found '{rounding_mode}'")
-    return binary_op(DivRounded, "div", input, other, out, mode=rounding_mode)
-
-
-divide = div
-
-
-def true_divide(input, other, *, out=None):
-    """``div`` without rounding: ``ember.true_divide(ember.tensor([3]), 2)`` is 1.5."""
-    return binary_op(Div, "true_divide", input, other, out)
-
-
-def floor_divide(input, other, *, out=None):
-    """``input // other`` rounded down (integers stay integers): ``x // 2``."""
-    return binary_op(FloorDivide, "floor_divide", input, other, out)
-
-
-# -- remainder and fmod -------------------------------------------------------------------------
-def _remainder(xp, a, b, dt):
-    if dt.kind in "bc":
-        raise kernel_error("remainder_cpu", dt)
-    a, b = cast2(a, b, dt)
-    if dt.kind in "iu":
-        _zero_division_check(b)
-        return xp.remainder(a, b)  # Python's sign rule, as torch
-    with quiet():
-        m = xp.fmod(a, b)
-        # torch's rule (not NumPy's, which differs on the sign of zero): move a nonzero
-        # remainder to the divisor's side
-        return xp.where((m != 0) & ((b < 0) != (m < 0)), m + b, m)
-
-
-class Remainder(Op):
-    name_ = "RemainderBackward1"
-    save_inputs = (0, 1)
-
-    @staticmethod
-    def forward(ctx, a, b, dt):
-        return _remainder(ctx.xp, a, b, dt)
-
-    @staticmethod
-    def backward(ctx, grad):
-        a, b = ctx.saved_tensors
-        need = ctx.needs_input_grad
-        gb = -grad * div(a, b, rounding_mode="floor") if need[1] else None
-        return (grad if need[0] else None), gb
-
-
-class RemainderScalar(Op):
-    name_ = "RemainderBackward0"
-
-    @staticmethod
-    def forward(ctx, a, b, dt):
-        return _remainder(ctx.xp, a, b, dt)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return grad, None
-
-
-class RemainderScalarSelf(NoDerivative):
-    aten = "remainder"
-
-    @staticmethod
-    def forward(ctx, a, b, dt):
-        return _remainder(ctx.xp, a, b, dt)
-
-
-def _fmod(xp, a, b, dt):
-    if dt.kind in "bc":
-        raise kernel_error("fmod_cpu", dt)
-    a, b = cast2(a, b, dt)
-    if dt.kind in "iu":
-        _zero_division_check(b)
-    with quiet():
-        return xp.fmod(a, b)
-
-
-class Fmod(Op):
-    name_ = "FmodBackward1"
-    save_inputs = (0, 1)
-
-    @staticmethod
-    def forward(ctx, a, b, dt):
-        return _fmod(ctx.xp, a, b, dt)
-
-    @staticmethod
-    def backward(ctx, grad):
-        a, b = ctx.saved_tensors
-        need = ctx.needs_input_grad
-        gb = -grad * div(a, b, rounding_mode="trunc") if need[1] else None
-        return (grad if need[0] else None), gb
-
-
-class FmodScalar(Op):
-    name_ = "FmodBackward0"
-
-    @staticmethod
-    def forward(ctx, a, b, dt):
-        return _fmod(ctx.xp, a, b, dt)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return grad, None
-
-
-def remainder(input, other, *, out=None):
-    """Python-style modulus (the result has the divisor's sign): ``ember.remainder(x, 2)``."""
-    if isinstance(other, Tensor):
-        cls = Remainder if isinstance(input, Tensor) else RemainderScalarSelf
-    else:
-        cls = RemainderScalar
-    return binary_op(cls, "remainder", input, other, out)
-
-
-def fmod(input, other, *, out=None):
-    """C-style modulus (the result has the dividend's sign): ``ember.fmod(x, 2)``."""
-    if not isinstance(input, Tensor):
-        raise arg_type_error("fmod", "input", 1, input)
-    return binary_op(Fmod if isinstance(other, Tensor) else FmodScalar, "fmod", input, other, out)
-
-
 # -- addcmul, addcdiv ---------------------------------------------------------------------------
 _ADDCDIV_INT = (
     "Integer division with addcdiv is no longer supported, and in a future  release addcdiv will "
@@ -419,18 +214,24 @@ def _value_for(value, dt):
     return value
 
 
+def _addc_arrays(ctx, x, t1, t2, dt, value):
+    """addcmul/addcdiv's three arrays in the result dtype (bool is refused, as by torch)."""
+    if dt.kind == "b":
+        raise kernel_error("addcmul_cpu_out", dt)
+    x, t1 = cast2(x, t1, dt)
+    if t2.dtype != dt:
+        t2 = t2.astype(dt)
+    ctx.value = value
+    return x, t1, t2
+
+
 class Addcmul(Op):
     name_ = "AddcmulBackward0"
     save_inputs = (1, 2)
 
     @staticmethod
     def forward(ctx, x, t1, t2, dt, value):
-        if dt.kind == "b":
-            raise kernel_error("addcmul_cpu_out", dt)
-        x, t1 = cast2(x, t1, dt)
-        if t2.dtype != dt:
-            t2 = t2.astype(dt)
-        ctx.value = value
+        x, t1, t2 = _addc_arrays(ctx, x, t1, t2, dt, value)
         with quiet():
             if value == 1:
                 return x + t1 * t2
@@ -451,12 +252,7 @@ class Addcdiv(Op):
 
     @staticmethod
     def forward(ctx, x, t1, t2, dt, value):
-        if dt.kind == "b":
-            raise kernel_error("addcmul_cpu_out", dt)
-        x, t1 = cast2(x, t1, dt)
-        if t2.dtype != dt:
-            t2 = t2.astype(dt)
-        ctx.value = value
+        x, t1, t2 = _addc_arrays(ctx, x, t1, t2, dt, value)
         with quiet():
             return x + scalar_array(value, dt, ctx.xp) * t1 / t2
 
@@ -653,7 +449,7 @@ from . import binary_math as _math, compare as _compare  # noqa: E402
 from .binary_math import *  # noqa: E402,F401,F403
 from .compare import *  # noqa: E402,F401,F403
 
-for _mod in (_math, _compare):
+for _mod in (_division, _math, _compare):
     __all__ = __all__ + _mod.__all__
     TENSOR_METHODS = TENSOR_METHODS + _mod.TENSOR_METHODS
     globals().update({_n: getattr(_mod, _n) for _n in _mod.TENSOR_METHODS})

@@ -18,6 +18,7 @@ from ..autograd.function import Op
 from ._util import (arg_type_error, binary_op, cast2, is_number, kernel_error, masked,
                     operand_error, quiet, quietly, scalar_array, scalar_result, type_word,
                     write_out)
+from .creation import zeros_like as _zeros_like
 
 __all__ = ["pow", "float_power", "maximum", "minimum", "fmax", "fmin", "atan2", "arctan2",
            "hypot", "copysign", "xlogy"]
@@ -25,11 +26,6 @@ __all__ = ["pow", "float_power", "maximum", "minimum", "fmax", "fmin", "atan2", 
 TENSOR_METHODS = ["pow", "pow_", "float_power", "float_power_", "maximum", "minimum", "fmax",
                   "fmin", "atan2", "atan2_", "arctan2", "arctan2_", "hypot", "hypot_", "copysign",
                   "copysign_", "xlogy", "xlogy_"]
-
-
-def _zeros_like(t):
-    from .creation import zeros_like
-    return zeros_like(t)
 
 
 def _float_dt(dt):

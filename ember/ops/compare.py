@@ -14,6 +14,7 @@ from .. import dtypes as _dt
 from .._tensor import Tensor
 from ..autograd.function import Op
 from ._util import arg_type_error, binary_op, cast2, kernel_error, quiet, type_word, write_out
+from .creation import zeros_like as _zeros_like
 
 __all__ = [
     "eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less", "less_equal",
@@ -30,11 +31,6 @@ _IN_PLACE = _CMP_NAMES + ["logical_and", "logical_or", "logical_xor", "logical_n
 TENSOR_METHODS = _IN_PLACE + [n + "_" for n in _IN_PLACE] + [
     "isclose", "allclose", "equal", "isnan", "isinf", "isfinite", "isposinf", "isneginf",
     "isreal"]
-
-
-def _zeros_like(t):
-    from .creation import zeros_like
-    return zeros_like(t)
 
 
 # -- comparisons --------------------------------------------------------------------------------

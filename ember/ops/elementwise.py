@@ -14,10 +14,10 @@ import math
 import numpy as np
 
 from .. import dtypes as _dt
-from .._tensor import Tensor, _type_word, _wrap
+from .._tensor import Tensor, _wrap
 from ..autograd.function import Op
 from ._erf import erf_array, erfc_array, erfinv_array
-from ._util import write_out
+from ._util import kernel_error, write_out
 
 _FLOAT_FNS = ["exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "rsqrt", "sin",
               "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh", "acosh",
@@ -38,10 +38,6 @@ _LN2, _LN10 = math.log(2.0), math.log(10.0)
 _F16 = np.dtype(np.float16)
 _2_SQRT_PI = 2.0 / math.sqrt(math.pi)
 _SQRT_PI_2 = math.sqrt(math.pi) / 2
-
-
-def _not_implemented(kernel, x):
-    return NotImplementedError(f'"{kernel}" not implemented for \'{_type_word(x.dtype)}\'')
 
 
 def _not_tensor(name, value):
@@ -189,7 +185,7 @@ class Abs(_Unary):
     @staticmethod
     def forward(ctx, x):
         if x.dtype.kind == "b":
-            raise _not_implemented("abs_cpu", x)
+            raise kernel_error("abs_cpu", x.dtype)
         return ctx.xp.abs(x)
 
     @staticmethod
@@ -238,7 +234,7 @@ class _Step(_Unary):
     @staticmethod
     def forward(ctx, x):
         if x.dtype.kind == "b":
-            raise _not_implemented(ctx.kernel, x)
+            raise kernel_error(ctx.kernel, x.dtype)
         if x.dtype.kind in "iu":
             return x.copy()
         return ctx.f(ctx.xp, x)
@@ -265,7 +261,7 @@ class RoundDecimals(_Unary):
     @staticmethod
     def forward(ctx, x, decimals):
         if x.dtype.kind != "f":
-            raise _not_implemented("round_cpu", x)
+            raise kernel_error("round_cpu", x.dtype)
         if x.dtype == np.float16:
             return RoundDecimals.forward(ctx, x.astype(np.float32), decimals).astype(x.dtype)
         with np.errstate(all="ignore"):  # torch scales by 10**|decimals| in the input's dtype
@@ -286,7 +282,7 @@ class Frac(_Unary):
     @staticmethod
     def forward(ctx, x):
         if x.dtype.kind != "f":
-            raise _not_implemented("frac_cpu", x)
+            raise kernel_error("frac_cpu", x.dtype)
         with np.errstate(all="ignore"):
             return x - ctx.xp.trunc(x)
 

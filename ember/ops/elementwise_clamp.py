@@ -15,8 +15,8 @@ import numpy as np
 from .. import dtypes as _dt
 from .._tensor import Tensor
 from ..autograd.function import Op
-from ._util import broadcast_error, write_out
-from .elementwise import _inplace_of, _masked, _not_implemented, _not_tensor, _Unary
+from ._util import broadcast_error, cpp_type_word, kernel_error, write_out
+from .elementwise import _inplace_of, _masked, _not_tensor, _Unary
 
 _FNS = ["clamp", "clip", "clamp_min", "clamp_max", "lerp"]
 __all__ = _FNS + [n + "_" for n in _FNS]
@@ -150,7 +150,7 @@ def _clamp(input, lo, hi, out, scalar_op, tensor_op, name):
                                 f"{type(v).__name__}")
         dt = _dt.result_type_of([input] + given)
         if dt is _dt.bool:
-            raise _not_implemented("clamp_scalar_cpu", input._data)
+            raise kernel_error("clamp_scalar_cpu", input._data.dtype)
         r = scalar_op.apply(input, lo=_bound(lo, dt.np), hi=_bound(hi, dt.np), dt=dt.np)
     return r if out is None else write_out(out, r)
 
@@ -182,11 +182,6 @@ def clamp_max(input, max, *, out=None):
 
 # -- lerp ---------------------------------------------------------------------------------------
 # C++ type names torch prints in "expected dtype float for `end` but got dtype long int".
-_CNAME = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
-          "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
-          "bool": "bool", "complex64": "c10::complex<float>",
-          "complex128": "c10::complex<double>"}
-
 
 def _lerp_arrays(xp, a, b, w, small):
     # torch's two formulas: exact at weight 0 (first) and at weight 1 (second).
@@ -252,11 +247,10 @@ def lerp(input, end, weight, *, out=None):
     checks = [("end", end)] + ([("weight", weight)] if w_t and weight._data.ndim else [])
     for what, t in checks:
         if t._data.dtype != want:
-            raise RuntimeError(f"expected dtype {_CNAME[want.name]} for `{what}` but got dtype "
-                               f"{_CNAME[t._data.dtype.name]}")
+            raise RuntimeError(f"expected dtype {cpp_type_word(want)} for `{what}` but got dtype "
+                               f"{cpp_type_word(t._data.dtype)}")
     if want.kind != "f":
-        raise _not_implemented("lerp_kernel_tensor" if w_t else "lerp_kernel_scalar",
-                               input._data)
+        raise kernel_error("lerp_kernel_tensor" if w_t else "lerp_kernel_scalar", want)
     if w_t:
         r = LerpTensor.apply(input, end, weight)
     else:

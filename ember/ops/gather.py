@@ -20,28 +20,12 @@ import numpy as np
 from .._tensor import Tensor, _wrap
 from ..autograd.function import Op
 from ..autograd.grad_mode import _Mode
-from ._util import wrap_dim, write_out
+from ._util import wrap_dim, write_out, xp_of_array
 
 __all__ = ["gather", "scatter", "scatter_add", "scatter_reduce"]
 
 TENSOR_METHODS = ["gather", "scatter", "scatter_", "scatter_add", "scatter_add_",
                   "scatter_reduce", "scatter_reduce_"]
-
-_WORD = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
-         "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
-         "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
-
-
-def _word(arr):
-    return _WORD.get(arr.dtype.name, arr.dtype.name)
-
-
-def _xp_of(arr):
-    if arr.__class__ is np.ndarray:
-        return np
-    from ..device import cupy
-    return cupy()
-
 
 def _add_at(xp, out, key, values):
     """``out[key] += values`` with repeated indices accumulated (``add.at``)."""
@@ -75,7 +59,7 @@ def _add_at(xp, out, key, values):
 
 
 def _zeros(grad, shape):
-    return _wrap(_xp_of(grad._data).zeros(shape, dtype=grad._data.dtype))
+    return _wrap(xp_of_array(grad._data).zeros(shape, dtype=grad._data.dtype))
 
 
 _ARANGE = {}   # (size, ndim, d) -> NumPy arange shaped to broadcast along dimension d
@@ -329,7 +313,7 @@ def scatter_(self, dim, index, src=None, value=None, *, reduce=None):
         raise RuntimeError("unsupported operation: more than one element of the written-to "
                            "tensor refers to a single memory location. Please clone() the "
                            "tensor before performing the operation.")
-    xp = _xp_of(data)
+    xp = xp_of_array(data)
     s = s._data if st else xp.asarray(s).astype(data.dtype)
     _scatter_into(xp, data, s, dim, idx, reduce)
     self._bump_version()
@@ -416,7 +400,7 @@ class ScatterReduce(Op):
         if reduce == "prod":
             raise RuntimeError("ember: the gradient of scatter_reduce(reduce='prod') is not "
                                "implemented; use reduce='sum', 'mean', 'amax' or 'amin'")
-        xp = _xp_of(grad._data)
+        xp = xp_of_array(grad._data)
         dt = grad._data.dtype
         if reduce in ("sum", "mean"):
             g = grad / _wrap(ctx.count.astype(dt)) if reduce == "mean" else grad

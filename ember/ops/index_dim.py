@@ -15,8 +15,8 @@ import numpy as np
 from .._tensor import Tensor
 from ..autograd.function import Op
 from ..autograd.grad_mode import _Mode
-from ._util import broadcast_error, wrap_dim, write_out
-from .gather import _add_at, _index_of, _word, _zeros, gather
+from ._util import check_broadcast, type_word, wrap_dim, write_out
+from .gather import _add_at, _index_of, _zeros, gather
 
 __all__ = ["index_select", "index_add", "index_copy", "index_fill", "take_along_dim"]
 
@@ -28,7 +28,7 @@ def _vector_index(index, name, kinds=(np.int64, np.int32), msg=None, what=None):
     arr = _index_of(index, name, kinds, msg)
     if arr.ndim > 1:
         raise IndexError(f"{name}(): Index is supposed to be a vector" +
-                         (f", but got dim: {arr.ndim} with type: {_word(arr)} and size: "
+                         (f", but got dim: {arr.ndim} with type: {type_word(arr.dtype)} and size: "
                           f"{list(arr.shape)}" if what else ""))
     return arr.reshape(-1)
 
@@ -121,8 +121,8 @@ def index_add(input, dim, index, source, *, alpha=1, out=None):
     x = input._data
     dim = wrap_dim(dim, x.ndim)
     if source._data.dtype != x.dtype:
-        raise RuntimeError(f"index_add_(): self ({_word(x)}) and source ({_word(source._data)}) "
-                           "must have the same scalar type")
+        raise RuntimeError(f"index_add_(): self ({type_word(x.dtype)}) and source "
+                           f"({type_word(source._data.dtype)}) must have the same scalar type")
     _check_index_add(x, dim, idx, source._data, alpha)
     return write_out(out, IndexAdd.apply(input, source, dim=dim, index=idx, alpha=alpha))
 
@@ -167,10 +167,11 @@ def index_copy(input, dim, index, source, *, out=None):
                          f"dimensionality must match. Source dimensionality ({src.ndim}), "
                          f"destination dimensionality ({x.ndim})")
     if idx.dtype != np.int64:
-        raise RuntimeError(f"index_copy_(): Expected a long tensor for index, but got {_word(idx)}")
+        raise RuntimeError("index_copy_(): Expected a long tensor for index, but got "
+                           f"{type_word(idx.dtype)}")
     if src.dtype != x.dtype:
         raise RuntimeError(f"index_copy_(): self and source expected to have the same dtype, but "
-                           f"got (self) {_word(x)} and (source) {_word(src)}")
+                           f"got (self) {type_word(x.dtype)} and (source) {type_word(src.dtype)}")
     dim = wrap_dim(dim, x.ndim)
     xs = [s for d, s in enumerate(x.shape) if d != dim]
     ss = [s for d, s in enumerate(src.shape) if d != dim]
@@ -259,7 +260,7 @@ def take_along_dim(input, indices, dim=None, *, out=None):
     """Values of ``input`` at ``indices`` along ``dim`` (other dims broadcast); with
     ``dim=None`` both are flattened. Pairs with argmax/argsort/topk outputs."""
     if not isinstance(indices, Tensor) or indices._data.dtype != np.int64:
-        got = _word(indices._data) if isinstance(indices, Tensor) else None
+        got = type_word(indices._data.dtype) if isinstance(indices, Tensor) else None
         raise RuntimeError(f"torch.take_along_dim(): dtype of indices should be Long but got "
                            f"{got}")
     if dim is None:
@@ -272,10 +273,7 @@ def take_along_dim(input, indices, dim=None, *, out=None):
     dim = wrap_dim(dim, x.ndim)
     xs = list(x.shape)
     xs[dim] = idx.shape[dim]
-    try:
-        bshape = list(np.broadcast_shapes(tuple(xs), idx.shape))
-    except ValueError:
-        raise broadcast_error(tuple(xs), idx.shape) from None
+    bshape = list(check_broadcast(xs, idx.shape))
     if list(idx.shape) != bshape:
         indices = indices.expand(bshape)
     bshape[dim] = x.shape[dim]

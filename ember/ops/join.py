@@ -13,9 +13,9 @@ import warnings
 import numpy as np
 
 from .. import dtypes as _dt
-from .._tensor import Size, Tensor, _type_word
+from .._tensor import Size, Tensor
 from ..autograd.function import Op
-from ._util import as_tensor_like, broadcast_error, wrap_dim, write_out
+from ._util import as_tensor_like, check_broadcast, type_word, wrap_dim, write_out
 from .shape import _dim, _ints, _size_args, expand, reshape, unsqueeze
 from .slicing import Slice, Unbind
 
@@ -408,7 +408,7 @@ def where(condition, input=None, other=None, *, out=None):
     if kind != np.bool_:
         if kind != np.uint8:
             raise RuntimeError("where expected condition to be a boolean tensor, but got a tensor "
-                               f"with dtype {_type_word(kind)}")
+                               f"with dtype {type_word(kind)}")
         warnings.warn("where received a uint8 condition tensor. This behavior is deprecated and "
                       "will be removed in a future version of PyTorch. Use a boolean condition "
                       "instead.", UserWarning, stacklevel=2)
@@ -418,14 +418,7 @@ def where(condition, input=None, other=None, *, out=None):
         dt = _dt.result_type_of((input, other))
         a, b, dtype = as_tensor_like(input, condition, dt), as_tensor_like(other, condition, dt), \
             dt.np
-    shape = condition._data.shape
-    for t in (a, b):
-        s = t._data.shape
-        if s != shape:
-            try:
-                shape = np.broadcast_shapes(shape, s)
-            except ValueError:
-                raise broadcast_error(shape, s) from None
+    check_broadcast(condition._data.shape, a._data.shape, b._data.shape)
     return write_out(out, Where.apply(condition, a, b, dtype=dtype))
 
 
@@ -467,14 +460,7 @@ def broadcast_tensors(*tensors):
     """Views of all tensors expanded to their common broadcast shape."""
     if len(tensors) == 1 and isinstance(tensors[0], (tuple, list)):
         tensors = tensors[0]
-    shape = ()
-    for t in tensors:
-        s = t._data.shape
-        if s != shape:
-            try:
-                shape = np.broadcast_shapes(shape, s)
-            except ValueError:
-                raise broadcast_error(shape, s) from None
+    shape = check_broadcast((), *(t._data.shape for t in tensors))
     return tuple(t if t._data.shape == shape else expand(t, shape) for t in tensors)
 
 

@@ -19,8 +19,8 @@ import numpy as np
 from .._tensor import Tensor
 from ..autograd.function import Op
 from ..autograd.grad_mode import _Mode
-from ._util import broadcast_error, write_out
-from .gather import _WORD, _PadTo
+from ._util import check_broadcast, cpp_type_word, type_label, type_word, write_out, xp_of
+from .gather import _PadTo
 
 __all__ = ["masked_fill", "masked_select", "masked_scatter", "nonzero", "argwhere"]
 
@@ -30,41 +30,15 @@ TENSOR_METHODS = ["masked_fill", "masked_fill_", "masked_select", "masked_scatte
 _SCALARS = (int, float, bool, complex)
 
 
-def _xp(t):
-    if t._data.__class__ is np.ndarray:
-        return np
-    from ..device import cupy
-    return cupy()
-
-
-def _type_label(obj):
-    t = type(obj)
-    return t.__name__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__name__}"
-
-
-_CTYPE = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
-          "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
-          "complex64": "c10::complex<float>", "complex128": "c10::complex<double>"}
-
-
 def _mask_array(mask, name):
     if not isinstance(mask, Tensor):
-        raise TypeError(f"{name}(): argument 'mask' must be Tensor, not {_type_label(mask)}")
+        raise TypeError(f"{name}(): argument 'mask' must be Tensor, not {type_label(mask)}")
     if mask._data.dtype != np.bool_:
         if name == "masked_select":
             raise RuntimeError("masked_select: expected BoolTensor for mask")
         raise RuntimeError(f"{name}_ only supports boolean masks, but got mask with dtype "
-                           f"{_CTYPE.get(mask.dtype.name, mask.dtype.name)}")
+                           f"{cpp_type_word(mask._data.dtype)}")
     return mask._data
-
-
-def _bshape(a, b):
-    if a == b:
-        return a
-    try:
-        return np.broadcast_shapes(a, b)
-    except ValueError:
-        raise broadcast_error(a, b) from None
 
 
 class MaskedFill(Op):
@@ -73,8 +47,7 @@ class MaskedFill(Op):
     @staticmethod
     def forward(ctx, x, mask, value):
         ctx.mask = mask
-        if mask.shape != x.shape:
-            _bshape(mask.shape, x.shape)   # torch's message for shapes that do not broadcast
+        check_broadcast(mask.shape, x.shape)   # torch's message for shapes that do not broadcast
         return ctx.xp.where(mask, ctx.xp.asarray(value).astype(x.dtype), x)
 
     @staticmethod
@@ -105,7 +78,7 @@ def _fill_value(value, name):
         return value
     if type(value) not in _SCALARS and not isinstance(value, (numbers.Number, np.generic)):
         raise TypeError(f"masked_fill(): argument 'value' must be Number, not "
-                        f"{_type_label(value)}")
+                        f"{type_label(value)}")
     return value
 
 
@@ -125,9 +98,9 @@ def masked_fill_(self, mask, value):
     m = _mask_array(mask, "masked_fill")
     value = _fill_value(value, "masked_fill_")
     shape = self._data.shape
-    if m.shape != shape and _bshape(shape, m.shape) != shape:
+    if m.shape != shape and check_broadcast(shape, m.shape) != shape:
         raise RuntimeError(f"output with shape {list(shape)} doesn't match the broadcast shape "
-                           f"{list(_bshape(shape, m.shape))}")
+                           f"{list(check_broadcast(shape, m.shape))}")
     vt = isinstance(value, Tensor)
     if _Mode.enabled and (self._requires_grad or (vt and value._requires_grad)):
         return self._inplace(masked_fill, mask, value)
@@ -135,7 +108,7 @@ def masked_fill_(self, mask, value):
         raise RuntimeError("unsupported operation: more than one element of the written-to "
                            "tensor refers to a single memory location. Please clone() the "
                            "tensor before performing the operation.")
-    xp = _xp(self)
+    xp = xp_of(self)
     xp.copyto(self._data, xp.asarray(value._data if vt else value).astype(self._data.dtype),
               where=m)
     self._bump_version()
@@ -147,7 +120,7 @@ class MaskedSelect(Op):
 
     @staticmethod
     def forward(ctx, x, mask):
-        shape = _bshape(mask.shape, x.shape)
+        shape = check_broadcast(mask.shape, x.shape)
         ctx.shape = shape
         ctx.mask = mask = ctx.xp.broadcast_to(mask, shape)
         return ctx.xp.broadcast_to(x, shape)[mask]
@@ -185,7 +158,7 @@ class MaskedScatter(Op):
 
     @staticmethod
     def forward(ctx, x, src, mask):
-        shape = _bshape(mask.shape, x.shape)
+        shape = check_broadcast(mask.shape, x.shape)
         mask = ctx.xp.broadcast_to(mask, shape)
         n = int(mask.sum())
         if n > src.size:
@@ -211,7 +184,7 @@ def masked_scatter(input, mask, source):
     m = _mask_array(mask, "masked_scatter")
     if source._data.dtype != input._data.dtype:
         raise RuntimeError("masked_scatter: expected self and source to have same dtypes but got"
-                           f"{_WORD[input.dtype.name]} and {_WORD[source.dtype.name]}")
+                           f"{type_word(input._data.dtype)} and {type_word(source._data.dtype)}")
     return MaskedScatter.apply(input, source, mask=m)
 
 

@@ -1,7 +1,9 @@
 """Arithmetic reductions: sum, mean, prod, std/var, norm, logsumexp, all/any, cumsum/cumprod.
 
 ``dim`` is an int, a tuple/list of ints or None (all dimensions); ``keepdim=True`` keeps the
-reduced dimensions with size 1. (max/min/sort/median and friends live in ``ops/sort.py``.)
+reduced dimensions with size 1. The helpers at the top serve the family's other files, which
+are re-exported from here: variance.py (var, std, var_mean, std_mean) and cumulative.py (cumsum,
+cumprod). max/min/sort/median and friends live in ``ops/sort.py``.
 
 Example:
     >>> import ember
@@ -11,25 +13,21 @@ Example:
     >>> x.std(dim=1, correction=0)
     tensor([2.0000, 0.5000])
 """
-import builtins
 import functools
 import math
-import warnings
 
 import numpy as np
 
 from .. import dtypes as _dt
-from .._tensor import _type_word, _wrap, wrap_dim
+from .._tensor import _wrap, wrap_dim
 from ..autograd.function import Op
-from ..autograd.grad_mode import _Mode
-from ._util import write_out
+from ._util import type_word, write_out, xp_of_array
 
-__all__ = ["sum", "nansum", "mean", "nanmean", "prod", "std", "var", "std_mean", "var_mean",
-           "all", "any", "count_nonzero", "logsumexp", "norm", "cumsum", "cumprod"]
+__all__ = ["sum", "nansum", "mean", "nanmean", "prod", "all", "any", "count_nonzero",
+           "logsumexp", "norm"]
 
-TENSOR_METHODS = ["sum", "sum_to_size", "nansum", "mean", "nanmean", "prod", "std", "var",
-                  "all", "any", "count_nonzero", "logsumexp", "norm", "cumsum", "cumsum_",
-                  "cumprod", "cumprod_"]
+TENSOR_METHODS = ["sum", "sum_to_size", "nansum", "mean", "nanmean", "prod", "all", "any",
+                  "count_nonzero", "logsumexp", "norm"]
 
 _int64 = np.dtype(np.int64)
 
@@ -112,13 +110,6 @@ def _sum_dtype(x, dtype):
 
 def _is_float(x):
     return x.dtype.kind in "fc"
-
-
-def _array_module(x):
-    if x.__class__ is np.ndarray:
-        return np
-    from ..device import cupy
-    return cupy()
 
 
 def _dim_aliases(fn):
@@ -224,11 +215,11 @@ def _mean_dtype(x, dtype, name):
         if not (dt.is_floating_point or dt.is_complex):
             raise RuntimeError(f"{name}(): could not infer output dtype. Optional dtype must be "
                                f"either a floating point or complex dtype. Got: "
-                               f"{_type_word(dt.np)}")
+                               f"{type_word(dt.np)}")
         return dt.np
     if not _is_float(x):
         raise RuntimeError(f"{name}(): could not infer output dtype. Input dtype must be either "
-                           f"a floating point or complex dtype. Got: {_type_word(x.dtype)}")
+                           f"a floating point or complex dtype. Got: {type_word(x.dtype)}")
     return x.dtype
 
 
@@ -276,12 +267,12 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     x = input._data
     if not _is_float(x):
         raise RuntimeError("nanmean(): expected input to have floating point or complex dtype "
-                           f"but got {_type_word(x.dtype)}")
+                           f"but got {type_word(x.dtype)}")
     dims = _dims(dim, x.ndim)
-    count = (~_array_module(x).isnan(x)).sum(axis=dims, keepdims=keepdim)
+    count = (~xp_of_array(x).isnan(x)).sum(axis=dims, keepdims=keepdim)
     total = nansum(input, dims, keepdim, dtype=dtype)
     with np.errstate(invalid="ignore", divide="ignore"):
-        r = total / _wrap(_array_module(x).asarray(count, dtype=total._data.dtype))
+        r = total / _wrap(xp_of_array(x).asarray(count, dtype=total._data.dtype))
     return r if out is None else write_out(out, r)
 
 
@@ -312,7 +303,7 @@ class Prod(Op):
 def _prod_others(ctx, x, dim):
     """The product of the other elements of each slice along ``dim`` (None: all), computed
     without dividing (so zeros are fine) from exclusive running products, as torch does."""
-    from .. import cat, flip
+    from .. import cat, cumprod, flip
     if dim is None:
         return _prod_others(ctx, x.reshape(-1), 0).reshape(ctx.shape)
     n = x._data.shape[dim]
@@ -341,147 +332,6 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
     return Prod.apply(input, dim=d, keepdim=keepdim, dtype=dt)
 
 
-# -- var, std -----------------------------------------------------------------------------------
-def _correction(name, dim, unbiased, correction):
-    if isinstance(dim, bool):  # std(x, False): the legacy ``unbiased`` positional form
-        dim, unbiased = None, dim
-    if unbiased is not None and correction is not None:
-        raise TypeError(f"{name}() received an invalid combination of arguments: give either "
-                        "'unbiased' or 'correction', not both")
-    if correction is None:
-        correction = 1 if unbiased is None or unbiased else 0
-    return dim, correction
-
-
-def _var_forward(ctx, x, dims, correction, keepdim, name):
-    n = _numel(x.shape, dims)
-    denom = builtins.max(0, n - correction)
-    if denom == 0:
-        warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less "
-                      "than the reduction factor (input numel divided by output numel).",
-                      stacklevel=6)
-    ctx.shape, ctx.dims, ctx.keepdim, ctx.n, ctx.denom = x.shape, dims, keepdim, n, denom
-    with np.errstate(invalid="ignore", divide="ignore"):
-        m = x.sum(axis=dims, keepdims=True) / n
-        d = x - m
-        sq = d * d if x.dtype.kind == "f" else (d * d.conj()).real
-        v = sq.sum(axis=dims, keepdims=keepdim) / denom
-    return v, m
-
-
-def _var_backward(ctx, x, g):
-    """Gradient of var w.r.t. x for a gradient ``g`` already broadcast to x's shape."""
-    scale = 2.0 / ctx.denom if ctx.denom else math.inf
-    if not _Mode.enabled:  # first order only: one NumPy expression instead of several ops
-        a = x._data
-        with np.errstate(invalid="ignore"):
-            centred = a - a.sum(axis=ctx.dims, keepdims=True) / ctx.n
-            return _const(ctx, g._data * centred * scale)
-    return g * (x - mean(x, ctx.dims, keepdim=True)) * scale
-
-
-def _std_grad(ctx, g_std, std):
-    """d var from d std: g / (2 std), zero where std is zero (as torch)."""
-    zero = std._data == 0
-    if not _Mode.enabled:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            g = ctx.xp.where(zero, 0, g_std._data / (2 * std._data))
-        return _const(ctx, g, g_std._data.dtype)
-    dt = std._data.dtype
-    g = g_std / (2 * (std + _const(ctx, zero, dt)))
-    return g * _const(ctx, ~zero, dt) if zero.any() else g
-
-
-class Var(Op):
-    name_ = "VarBackward0"
-    save_inputs = (0,)
-
-    @staticmethod
-    def forward(ctx, x, dims, correction, keepdim):
-        return _var_forward(ctx, x, dims, correction, keepdim, "var")[0]
-
-    @staticmethod
-    def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
-        return _var_backward(ctx, x, _unreduce(grad, ctx.shape, ctx.dims, ctx.keepdim))
-
-
-class Std(Op):
-    name_ = "StdBackward0"
-    save_inputs = (0,)
-    save_output = True
-
-    @staticmethod
-    def forward(ctx, x, dims, correction, keepdim):
-        return ctx.xp.sqrt(_var_forward(ctx, x, dims, correction, keepdim, "std")[0])
-
-    @staticmethod
-    def backward(ctx, grad):
-        x, std = ctx.saved_tensors
-        g = _unreduce(_std_grad(ctx, grad, std), ctx.shape, ctx.dims, ctx.keepdim)
-        return _var_backward(ctx, x, g)
-
-
-class VarMean(Op):
-    name_ = "VarMeanBackward0"
-    save_inputs = (0,)
-    save_output = True
-    take_sqrt = False
-
-    @staticmethod
-    def forward(ctx, x, dims, correction, keepdim):
-        name = "std_mean" if ctx.take_sqrt else "var_mean"
-        v, m = _var_forward(ctx, x, dims, correction, keepdim, name)
-        if not keepdim:
-            m = m.reshape(v.shape)
-        return (ctx.xp.sqrt(v) if ctx.take_sqrt else v), m.astype(x.dtype, copy=False)
-
-    @staticmethod
-    def backward(ctx, g_first, g_mean):
-        x, first, _ = ctx.saved_tensors
-        g = _std_grad(ctx, g_first, first) if ctx.take_sqrt else g_first
-        g = _var_backward(ctx, x, _unreduce(g, ctx.shape, ctx.dims, ctx.keepdim))
-        return g + _unreduce(g_mean, ctx.shape, ctx.dims, ctx.keepdim, ctx.n)
-
-
-class StdMean(VarMean):
-    name_ = "StdMeanBackward0"
-    take_sqrt = True
-
-
-def _var_call(op, name, input, dim, unbiased, keepdim, correction):
-    if not _is_float(input._data):
-        raise RuntimeError("std and var only support floating point and complex dtypes")
-    dim, correction = _correction(name, dim, unbiased, correction)
-    return op.apply(input, dims=_dims(dim, input._data.ndim), correction=correction,
-                    keepdim=keepdim)
-
-
-@_dim_aliases
-def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
-    """Variance over ``dim`` with Bessel's ``correction`` (default 1; ``unbiased=False`` is 0)."""
-    r = _var_call(Var, "var", input, dim, unbiased, keepdim, correction)
-    return r if out is None else write_out(out, r)
-
-
-@_dim_aliases
-def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
-    """Standard deviation over ``dim``: ``x.std(dim=0, correction=0)``."""
-    r = _var_call(Std, "std", input, dim, unbiased, keepdim, correction)
-    return r if out is None else write_out(out, r)
-
-
-@_dim_aliases
-def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    """``(var, mean)`` over ``dim`` in one pass."""
-    return _var_call(VarMean, "var_mean", input, dim, unbiased, keepdim, correction)
-
-
-@_dim_aliases
-def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    """``(std, mean)`` over ``dim`` in one pass."""
-    return _var_call(StdMean, "std_mean", input, dim, unbiased, keepdim, correction)
-
 
 # -- all, any, count_nonzero --------------------------------------------------------------------
 def _logical(name, input, dim, keepdim, out):
@@ -493,7 +343,7 @@ def _logical(name, input, dim, keepdim, out):
         r = x.astype(bool)  # torch reduces over no dimension here
     else:
         r = fn(axis=_dims(dim, x.ndim), keepdims=keepdim)
-    r = _array_module(x).asarray(r, dtype=np.uint8 if x.dtype == np.uint8 else bool)
+    r = xp_of_array(x).asarray(r, dtype=np.uint8 if x.dtype == np.uint8 else bool)
     return write_out(out, _wrap(r))
 
 
@@ -514,7 +364,7 @@ def count_nonzero(input, dim=None):
     """Number of nonzero elements, over all dimensions or ``dim`` (int or tuple)."""
     x = input._data
     r = (x != 0).sum(axis=_dims(dim, x.ndim), dtype=_int64)
-    return _wrap(_array_module(x).asarray(r))
+    return _wrap(xp_of_array(x).asarray(r))
 
 
 # -- logsumexp, norm ----------------------------------------------------------------------------
@@ -556,20 +406,20 @@ def logsumexp(input, dim, keepdim=False, *, out=None):
 
 
 def _vector_norm(input, ord, dim, keepdim, dtype):
-    """Checks and dims of torch.linalg.vector_norm; the op itself is ember.linalg.VectorNorm."""
+    """Checks and dims of torch.linalg.vector_norm; the op itself is norms.VectorNorm."""
     x = input._data
     if not _is_float(x):
         raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as "
-                           f"input. Got {_type_word(x.dtype)}")
+                           f"input. Got {type_word(x.dtype)}")
     if dtype is not None:
         dt = _dt.to_dtype(dtype)
         if not (dt.is_floating_point or dt.is_complex):
             raise RuntimeError("linalg.vector_norm: dtype should be floating point or complex, "
-                               f"but got {_type_word(dt.np)}")
+                               f"but got {type_word(dt.np)}")
         if dt.np.itemsize < x.dtype.itemsize:
             raise RuntimeError(f"linalg.vector_norm: the dtype of the input "
-                               f"({_type_word(x.dtype)}) should be convertible without narrowing "
-                               f"to the specified dtype ({_type_word(dt.np)})")
+                               f"({type_word(x.dtype)}) should be convertible without narrowing "
+                               f"to the specified dtype ({type_word(dt.np)})")
         input = input.to(dt)
         x = input._data
     full = dim is None or (isinstance(dim, (tuple, list)) and not dim)
@@ -584,7 +434,7 @@ def _vector_norm(input, ord, dim, keepdim, dtype):
                 raise RuntimeError(f"linalg.vector_norm cannot compute the {ord:g} norm on the "
                                    f"dimension {d}because this dimension is empty and the "
                                    "operation does not have an identity")
-    from ..linalg import VectorNorm
+    from .norms import VectorNorm
     return VectorNorm.apply(input, ord=ord, dims=dims, keepdim=bool(keepdim), dtype=x.dtype)
 
 
@@ -613,122 +463,11 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     return r if out is None else write_out(out, r)
 
 
-# -- cumsum, cumprod ----------------------------------------------------------------------------
-class Cumsum(Op):
-    name_ = "CumsumBackward0"
+# The family's other files: their functions and Tensor methods are published from here.
+from . import cumulative as _cumulative, variance as _variance  # noqa: E402
+from .cumulative import *  # noqa: E402,F401,F403
+from .cumulative import cumsum_, cumprod_  # noqa: E402,F401  (Tensor methods only)
+from .variance import *  # noqa: E402,F401,F403
 
-    @staticmethod
-    def forward(ctx, x, dim, dtype):
-        ctx.dim = dim
-        if dim is None:  # 0-d
-            return x.astype(dtype, copy=True)
-        return ctx.xp.cumsum(x, axis=dim, dtype=dtype)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return _RevCumsum.apply(grad, dim=ctx.dim)
-
-
-class _RevCumsum(Op):
-    """Cumulative sum from the end (torch writes it as flip-cumsum-flip)."""
-
-    name_ = "FlipBackward0"
-
-    @staticmethod
-    def forward(ctx, g, dim):
-        ctx.dim = dim
-        if dim is None:
-            return g.copy()
-        xp = ctx.xp
-        return xp.flip(xp.cumsum(xp.flip(g, dim), axis=dim), dim)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return Cumsum.apply(grad, dim=ctx.dim, dtype=grad._data.dtype)
-
-
-class Cumprod(Op):
-    name_ = "CumprodBackward0"
-    save_inputs = (0,)
-    save_output = True
-
-    @staticmethod
-    def forward(ctx, x, dim, dtype):
-        xp = ctx.xp
-        if x.dtype != dtype:
-            x = x.astype(dtype)
-        ctx.dim, ctx.first = dim, None
-        if dim is None:
-            return x.copy()
-        if _is_float(x):
-            zeros = x == 0
-            if zeros.any():
-                seen = xp.cumsum(zeros, axis=dim)
-                ctx.before, ctx.first = seen == 0, zeros & (seen == 1)
-        return xp.cumprod(x, axis=dim)
-
-    @staticmethod
-    def backward(ctx, grad):
-        x, y = ctx.saved_tensors
-        d = ctx.dim
-        if d is None:
-            return grad
-        if ctx.first is None:
-            return _RevCumsum.apply(grad * y, dim=d) / x
-        if _Mode.enabled:  # building a graph (double backward): the exact O(n^2) form
-            return _cumprod_grad_exact(ctx, x, grad, d)
-        # With zeros: positions before the first zero use the usual formula; the first zero
-        # gets sum_i g_i * (cumprod with that zero replaced by one)_i; later positions get 0.
-        dt = grad._data.dtype
-        before, first = _const(ctx, ctx.before, dt), _const(ctx, ctx.first, dt)
-        x_safe = x * before + _const(ctx, ~ctx.before, dt)
-        part1 = _RevCumsum.apply(grad * y, dim=d) / x_safe * before
-        x1 = x * _const(ctx, ~ctx.first, dt) + first  # the first zero replaced by a constant 1
-        part2 = _RevCumsum.apply(grad * cumprod(x1, d), dim=d) * first
-        return part1 + part2
-
-
-def _cumprod_grad_exact(ctx, x, g, d):
-    """grad_k = sum_{i>=k} g_i prod_{j<=i, j!=k} x_j, as polynomials (no division), so that
-    its own derivatives are right where x has zeros."""
-    xp, n, dt = ctx.xp, x._data.shape[d], g._data.dtype
-    shape = (1,) * d + (n, n) + (1,) * (x._data.ndim - d - 1)  # axes d: k, d + 1: i
-    eye = xp.eye(n, dtype=bool).reshape(shape)
-    upper = xp.triu(xp.ones((n, n), dtype=bool)).reshape(shape)
-    terms = cumprod(x.unsqueeze(d) * _const(ctx, ~eye, dt) + _const(ctx, eye, dt), d + 1)
-    return (g.unsqueeze(d) * terms * _const(ctx, upper, dt)).sum(d + 1)
-
-
-def _cum(op, input, dim, dtype, out):
-    nd = input._data.ndim
-    d = wrap_dim(dim, nd)
-    r = op.apply(input, dim=d if nd else None, dtype=_sum_dtype(input._data, dtype))
-    return r if out is None else write_out(out, r)
-
-
-@_dim_aliases
-def cumsum(input, dim, *, dtype=None, out=None):
-    """Running sum along ``dim``: ``ember.cumsum(ember.tensor([1, 2, 3]), 0)`` is [1, 3, 6]."""
-    return _cum(Cumsum, input, dim, dtype, out)
-
-
-@_dim_aliases
-def cumprod(input, dim, *, dtype=None, out=None):
-    """Running product along ``dim``."""
-    return _cum(Cumprod, input, dim, dtype, out)
-
-
-def _check_inplace_dtype(self, dtype):
-    if dtype is not None and _dt.to_dtype(dtype).np != self._data.dtype:
-        raise RuntimeError(f"Bad in-place call: input tensor dtype {self.dtype} and output "
-                           f"tensor dtype {_dt.to_dtype(dtype)} should match")
-
-
-def cumsum_(self, dim, dtype=None):
-    _check_inplace_dtype(self, dtype)
-    return self._inplace(cumsum, dim)
-
-
-def cumprod_(self, dim, dtype=None):
-    _check_inplace_dtype(self, dtype)
-    return self._inplace(cumprod, dim)
+__all__ += _variance.__all__ + _cumulative.__all__
+TENSOR_METHODS += _variance.TENSOR_METHODS + _cumulative.TENSOR_METHODS

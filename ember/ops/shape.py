@@ -15,10 +15,9 @@ import operator
 import numpy as np
 
 from .. import dtypes as _dt
-from .._tensor import _type_word
 from ..autograd.function import Op
 from ..autograd.grad_mode import _Mode
-from ._util import wrap_dim
+from ._util import type_word, wrap_dim
 
 __all__ = ["reshape", "flatten", "unflatten", "ravel", "t", "transpose", "swapaxes", "swapdims",
            "permute", "movedim", "moveaxis", "squeeze", "unsqueeze"]
@@ -147,7 +146,7 @@ class ViewDtype(Op):
     @staticmethod
     def forward(ctx, x, dtype):
         if dtype.itemsize != x.itemsize:
-            what = f"to view {_type_word(x.dtype)} as {_type_word(dtype)} (different element sizes)"
+            what = f"to view {type_word(x.dtype)} as {type_word(dtype)} (different element sizes)"
             if x.ndim == 0:
                 raise RuntimeError(f"self.dim() cannot be 0 {what}")
             if x.strides[-1] != x.itemsize and x.shape[-1] != 1:
