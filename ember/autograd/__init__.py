@@ -81,18 +81,23 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
     if retain_graph is None:
         retain_graph = create_graph
     grads = _make_grads(tensors, grad_tensors)
-    only = None
-    if inputs is not None:
-        inputs = _as_tuple(inputs)
-        if not inputs:
-            raise RuntimeError("'inputs' argument to backward() cannot be empty.")
-        only = set()
-        for t in inputs:
-            if t.grad_fn is not None:
-                raise RuntimeError("backward(inputs=...) with non-leaf tensors is not supported by "
-                                   "ember; pass leaf tensors")
-            only.add(t._accumulator())
-    run_backward(tensors, grads, retain_graph, create_graph, only_leaves=only)
+    if inputs is None:
+        run_backward(tensors, grads, retain_graph, create_graph)
+        return
+    inputs = _as_tuple(inputs)
+    if not inputs:
+        raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+    leaves = {t._accumulator() for t in inputs if t.grad_fn is None}
+    # Non-leaf inputs get .grad too: capture the gradient flowing into them.
+    non_leaf = [t for t in inputs if t.grad_fn is not None]
+    capture = [(t.grad_fn, t._output_nr) for t in non_leaf] or None
+    captured = run_backward(tensors, grads, retain_graph, create_graph, capture=capture,
+                            only_leaves=leaves)
+    for t in non_leaf:
+        g = captured.get((t.grad_fn, t._output_nr))
+        if g is not None:
+            g = g if create_graph else g.detach()
+            t._grad = g if t._grad is None else t._grad + g
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,

@@ -81,10 +81,8 @@ def run_backward(roots, grads, retain_graph, create_graph, capture=None, accumul
             root_nodes.append(node)
         deps, seen = _collect(root_nodes)
         targets = None
-        if capture is not None:
-            targets = {n for n, _ in capture}
-        elif only_leaves is not None:
-            targets = set(only_leaves)
+        if capture is not None or only_leaves is not None:
+            targets = {n for n, _ in capture or ()} | set(only_leaves or ())
         needed = _needed(seen, targets) if targets is not None else None
         captured = {}
         stolen = set()

@@ -278,3 +278,15 @@ def test_device_mismatch_message():
             id = 0
     with pytest.raises(RuntimeError, match="Expected all tensors to be on the same device"):
         _check_same_device([np.zeros(1), FakeCuda()], "add")
+
+
+def test_backward_inputs_accepts_nonleaf_tensors():
+    grads = {}
+    for lib in (ember, torch):
+        a = lib.tensor([1.0, 2.0], requires_grad=True)
+        b = lib.tensor([3.0, 4.0], requires_grad=True)
+        y = a * b
+        (y * y).sum().backward(inputs=[y, b])
+        assert a.grad is None
+        grads[lib.__name__] = (y.grad.tolist(), b.grad.tolist())
+    assert grads["ember"] == grads["torch"]
