@@ -30,6 +30,8 @@ from . import autograd, cuda, linalg, return_types, testing  # noqa: F401,E402
 
 _attach_methods()
 
+from . import nn, optim  # noqa: F401,E402
+
 float = _dtypes.float
 int = _dtypes.int
 bool = _dtypes.bool
