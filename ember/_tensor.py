@@ -152,18 +152,13 @@ class Tensor:
         base = self._data
         while base.base is not None and isinstance(base.base, type(base)):
             base = base.base
-        if not isinstance(self._data, np.ndarray):
-            return 0
-        off = self._data.__array_interface__["data"][0] - base.__array_interface__["data"][0]
-        return off // self._data.itemsize
+        return (_address(self._data) - _address(base)) // self._data.itemsize
 
     def is_contiguous(self, memory_format=None):
         return bool(self._data.flags.c_contiguous)
 
     def data_ptr(self):
-        if isinstance(self._data, np.ndarray):
-            return self._data.__array_interface__["data"][0]
-        return self._data.data.ptr
+        return _address(self._data)
 
     def untyped_storage(self):
         raise NotImplementedError("ember tensors do not expose torch storages; use .numpy()")
@@ -351,8 +346,8 @@ class Tensor:
     def numpy(self, *, force=False):
         """The NumPy array behind this CPU tensor (shared memory, no copy)."""
         if self.is_cuda and not force:
-            raise TypeError("can't convert cuda:0 device type tensor to numpy. Use Tensor.cpu() "
-                            "to copy the tensor to host memory first.")
+            raise TypeError(f"can't convert {self.device} device type tensor to numpy. Use "
+                            "Tensor.cpu() to copy the tensor to host memory first.")
         if self._requires_grad and not force:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use "
                                "tensor.detach().numpy() instead.")
@@ -362,7 +357,7 @@ class Tensor:
         return self._data if self._data.__class__ is np.ndarray else self._data.get()
 
     def __array__(self, dtype=None, copy=None):
-        arr = self._host()
+        arr = self.numpy(force=self._data.__class__ is np.ndarray)
         return arr if dtype is None else arr.astype(dtype, copy=False)
 
     def __dlpack__(self, stream=None, **kwargs):
@@ -502,7 +497,7 @@ class Tensor:
         return self.to(_dt.bool)
 
     def type_as(self, other):
-        return self.to(other.dtype)
+        return self.to(other.dtype, other.device)
 
     def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
         from .ops.creation import tensor
@@ -762,6 +757,12 @@ class Tensor:
     @property
     def mH(self):
         return self.mT
+
+
+def _address(array):
+    if isinstance(array, np.ndarray):
+        return array.__array_interface__["data"][0]
+    return array.data.ptr
 
 
 def _has_overlap(array):

@@ -123,3 +123,11 @@ def move(array, dev):
         return array
     with cp.cuda.Device(index):
         return cp.asarray(array)
+
+
+def writable(array):
+    """Whether ``array`` may be written: NumPy's flag; CuPy has none, so a CuPy array counts as
+    read-only when it is a broadcast (a zero stride on a dimension longer than one)."""
+    if isinstance(array, np.ndarray):
+        return array.flags.writeable
+    return not any(s == 0 and n > 1 for s, n in zip(array.strides, array.shape))

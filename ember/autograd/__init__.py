@@ -61,8 +61,12 @@ def _make_grads(outputs, grad_outputs, is_grads_batched=False):
 
 
 def _ones_like(arr):
-    from ..device import device_of, array_module
-    return array_module(device_of(arr)).ones_like(arr)
+    from ..device import array_module, device_of
+    xp = array_module(device_of(arr))
+    if xp.__name__ == "numpy":
+        return xp.ones_like(arr)
+    with arr.device:
+        return xp.ones_like(arr)
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,

@@ -7,6 +7,7 @@ from collections import deque
 
 import numpy as np
 
+from ..device import writable
 from .function import AccumulateGrad
 from .grad_mode import _Mode
 
@@ -199,7 +200,7 @@ def _accumulate(var, g, create_graph, stolen):
         else:
             arr = g._data
             # Reuse a fresh gradient buffer; copy one that is a view or already handed out.
-            if arr.base is not None or not arr.flags.writeable or id(arr) in stolen \
+            if arr.base is not None or not writable(arr) or id(arr) in stolen \
                     or g._requires_grad or getattr(g, "_user_grad", False):
                 arr = arr.copy()
             stolen.add(id(arr))

@@ -190,7 +190,11 @@ class Op(Node):
         record = requires and _Mode.enabled and cls.differentiable
         if record:
             ctx.needs_input_grad = tuple(t is not None and t._requires_grad for t in tensors)
-        out = cls.forward(ctx, *arrays, **params)
+        if ctx.xp is np:
+            out = cls.forward(ctx, *arrays, **params)
+        else:
+            with first.device:  # results land on the inputs' GPU, not the current one
+                out = cls.forward(ctx, *arrays, **params)
         if out.__class__ is tuple:
             outs = tuple(_wrap_output(o, ctx, i, record, cls.is_view, tensors[0])
                          for i, o in enumerate(out))

@@ -2,6 +2,8 @@
 
 ``LinAlgError`` is defined here so that every file can raise it; ember.linalg publishes it.
 """
+import contextlib
+
 import numpy as np
 
 from .._tensor import Tensor, _wrap
@@ -87,3 +89,11 @@ def _skew(x):
 
 def _as_float(x):
     return x.item() if isinstance(x, Tensor) else x
+
+
+def raising(xp):
+    """A context in which CuPy's linalg raises on singular input (NumPy always does)."""
+    if xp is np:
+        return contextlib.nullcontext()
+    import cupyx
+    return cupyx.errstate(linalg="raise")

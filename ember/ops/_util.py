@@ -104,6 +104,8 @@ def promote(a, b):
     """
     if isinstance(a, Tensor):
         if isinstance(b, Tensor):
+            if a._data.__class__ is not b._data.__class__:
+                a, b = _colocate_cpu_scalar(a, b)
             da = a._data.dtype
             if da == b._data.dtype:
                 return a, b, da
@@ -122,15 +124,27 @@ def promote(a, b):
     return _scalar_operand(a, rt, b), b, rt
 
 
+def _colocate_cpu_scalar(a, b):
+    """torch lets a 0-d CPU tensor join an op on a CUDA tensor: move it there."""
+    if a._data.ndim == 0 and isinstance(a._data, np.ndarray):
+        return a.to(b.device), b
+    if b._data.ndim == 0 and isinstance(b._data, np.ndarray):
+        return a, b.to(a.device)
+    return a, b
+
+
 def _scalar_operand(value, rt, like):
     """A Python number as a 0-d tensor for an op whose promoted dtype is ``rt``.
 
     An integer or bool number keeps its own value (int64/bool) until the op casts it: an op
     computing in float (``uint8_tensor / -1``) must see -1, not -1 wrapped to uint8.
     """
-    if rt.kind in "fc":
-        return _wrap(scalar_array(value, rt, xp_of(like)))
-    return _wrap(scalar_array(value, _BOOL if value.__class__ is bool else _INT64, xp_of(like)))
+    xp = xp_of(like)
+    dt = rt if rt.kind in "fc" else (_BOOL if value.__class__ is bool else _INT64)
+    if xp is np:
+        return _wrap(scalar_array(value, dt, xp))
+    with like._data.device:
+        return _wrap(scalar_array(value, dt, xp))
 
 
 def promote_many(*operands):
@@ -302,3 +316,11 @@ class NoDerivative(Op):
     @staticmethod
     def backward(ctx, *grads):
         raise RuntimeError(f"derivative for aten::{ctx.aten} is not implemented")
+
+
+def check_index_device(input, index, fname):
+    """torch's same-device error for an index tensor on another device than ``input``."""
+    if isinstance(index, Tensor) and index._data.__class__ is not input._data.__class__:
+        raise RuntimeError("Expected all tensors to be on the same device, but found at least "
+                           f"two devices, {index.device} and {input.device}! (when checking "
+                           f"argument for argument index in method {fname})")

@@ -127,6 +127,8 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     ``ember.tensor([1., 2.], requires_grad=True)`` a float32 leaf that records gradients.
     """
     dtype = _dt.to_dtype(dtype)
+    if device is None and isinstance(data, Tensor):
+        device = data.device  # a copy of a tensor stays on its device, as in torch
     return _finish(_array_from_data(data, dtype), device, requires_grad)
 
 

@@ -18,8 +18,9 @@ import numpy as np
 from .._tensor import _wrap
 from ..autograd.function import Op
 from ..return_types import return_type
-from ._linalg_util import (LinAlgError, _as_float, _batch_prefix, _check_float, _check_matrix,
-                           _check_square, _col, _const, _eye, _first_failing, _row, _skew)
+from ._linalg_util import (  # noqa: I001
+    LinAlgError, raising, _as_float, _batch_prefix, _check_float, _check_matrix,
+    _check_square, _col, _const, _eye, _first_failing, _row, _skew)
 from ._util import kernel_error, write_out, xp_of_array
 from .binary import add, div, mul, sub
 from .inverse import Solve
@@ -202,7 +203,8 @@ class Cholesky(Op):
     def forward(ctx, a, upper, name):
         ctx.upper = upper
         try:
-            low = ctx.xp.linalg.cholesky(a)
+            with raising(ctx.xp):
+                low = ctx.xp.linalg.cholesky(a)
         except np.linalg.LinAlgError:
             i, m = _first_failing(a, _positive_definite)
             order = next(k for k in range(1, m.shape[0] + 1)

@@ -17,15 +17,31 @@ import warnings
 
 import numpy as np
 
+from ..device import writable
 from .._tensor import Tensor, _wrap
 from ..autograd.function import Op
 from ..autograd.grad_mode import _Mode
+from ._util import check_index_device
 from ._util import wrap_dim, write_out, xp_of_array
 
 __all__ = ["gather", "scatter", "scatter_add", "scatter_reduce"]
 
 TENSOR_METHODS = ["gather", "scatter", "scatter_", "scatter_add", "scatter_add_",
                   "scatter_reduce", "scatter_reduce_"]
+
+def _ufunc_at(xp, ufunc, out, key, values):
+    """``np.<ufunc>.at`` in place; CuPy lacks multiply/maximum/minimum ``.at``: host round trip."""
+    if xp is np:
+        getattr(np, ufunc).at(out, key, values)
+        return
+
+    def host(a):
+        return a.get() if hasattr(a, "get") else a
+    key = tuple(host(k) for k in key) if isinstance(key, tuple) else host(key)
+    buf = out.get()
+    getattr(np, ufunc).at(buf, key, host(values))
+    out[...] = xp.asarray(buf)
+
 
 def _add_at(xp, out, key, values):
     """``out[key] += values`` with repeated indices accumulated (``add.at``)."""
@@ -171,6 +187,7 @@ class Gather(Op):
 
 def gather(input, dim, index, *, sparse_grad=False, out=None):
     """``out[i][j] = input[index[i][j]][j]`` for ``dim=0`` (any rank): ``y.gather(1, idx)``."""
+    check_index_device(input, index, "gather")
     idx = _index_of(index, "gather")
     x = input._data
     dim = wrap_dim(dim, x.ndim)
@@ -199,7 +216,7 @@ def _scatter_into(xp, out, src, dim, index, reduce):
     elif reduce == "add":
         _add_at(xp, x1, key, src)
     else:
-        xp.multiply.at(x1, key, src)
+        _ufunc_at(xp, "multiply", x1, key, src)
 
 
 class Scatter(Op):
@@ -309,7 +326,7 @@ def scatter_(self, dim, index, src=None, value=None, *, reduce=None):
         return self._inplace(lambda t: scatter(t, dim, index, value=s, reduce=reduce))
     dim, idx, s = _scatter_args(self, dim, index, src, value, reduce)
     data = self._data
-    if not data.flags.writeable:
+    if not writable(data):
         raise RuntimeError("unsupported operation: more than one element of the written-to "
                            "tensor refers to a single memory location. Please clone() the "
                            "tensor before performing the operation.")
@@ -387,9 +404,9 @@ class ScatterReduce(Op):
                 out = out / count if x.dtype.kind in "fc" else out // count
                 out = out.astype(x.dtype, copy=False)
         elif reduce == "prod":
-            xp.multiply.at(out, key, src)
+            _ufunc_at(xp, "multiply", out, key, src)
         else:
-            (xp.maximum if reduce == "amax" else xp.minimum).at(out, key, src)
+            _ufunc_at(xp, "maximum" if reduce == "amax" else "minimum", out, key, src)
         return out
 
     @staticmethod

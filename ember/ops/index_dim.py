@@ -15,6 +15,7 @@ import numpy as np
 from .._tensor import Tensor
 from ..autograd.function import Op
 from ..autograd.grad_mode import _Mode
+from ._util import check_index_device
 from ._util import check_broadcast, type_word, wrap_dim, write_out
 from .gather import _add_at, _index_of, _zeros, gather
 
@@ -57,6 +58,7 @@ class IndexSelect(Op):
 
 def index_select(input, dim, index, *, out=None):
     """The slices of ``input`` at ``index`` (1-D) along ``dim``: ``x.index_select(0, idx)``."""
+    check_index_device(input, index, "index_select")
     idx = _vector_index(index, "index_select",
                         msg="index_select(): Expected dtype int32 or int64 for index")
     x = input._data

@@ -10,6 +10,7 @@ Example:
 """
 import numpy as np
 
+from ..device import writable
 from .._tensor import Tensor, _has_overlap, _wrap
 from ..autograd.function import Op
 from ..autograd.grad_mode import _Mode
@@ -163,7 +164,7 @@ def setitem(tensor, key, value):
         return
     v = value._data if vt else value
     if basic is None and adv is not None and len(adv) == 1 and adv[0].shape == data.shape \
-            and adv[0].dtype == np.bool_ and (not vt or not v.ndim) and data.flags.writeable:
+            and adv[0].dtype == np.bool_ and (not vt or not v.ndim) and writable(data):
         xp.copyto(data, v, where=adv[0], casting="unsafe")   # x[mask] = 0: much faster
     else:
         _put(xp, data, basic, adv, v, False)

@@ -13,8 +13,9 @@ import numpy as np
 
 from ..autograd.function import Op
 from ..return_types import return_type
-from ._linalg_util import (LinAlgError, _batch_prefix, _check_square, _col, _const, _first_failing,
-                           _row, _u2)
+from ._linalg_util import (  # noqa: I001
+    LinAlgError, raising, _batch_prefix, _check_square, _col, _const, _first_failing,
+    _row, _u2)
 from ._util import check_broadcast, type_word, write_out, xp_of_array
 from .binary import add, mul
 from .matmul import _mT, matmul
@@ -68,7 +69,8 @@ class Inv(Op):
     @staticmethod
     def forward(ctx, a):
         try:
-            return ctx.xp.linalg.inv(a)
+            with raising(ctx.xp):
+                return ctx.xp.linalg.inv(a)
         except np.linalg.LinAlgError:
             raise _singular_error("linalg.inv", a) from None
 
@@ -170,8 +172,10 @@ class Solve(Op):
         ctx.vector = vector
         try:
             if vector:
-                return ctx.xp.linalg.solve(a, b[..., None])[..., 0]
-            return ctx.xp.linalg.solve(a, b)
+                with raising(ctx.xp):
+                    return ctx.xp.linalg.solve(a, b[..., None])[..., 0]
+            with raising(ctx.xp):
+                return ctx.xp.linalg.solve(a, b)
         except np.linalg.LinAlgError:
             raise _singular_error("linalg.solve", a, solver=True) from None
 

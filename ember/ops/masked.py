@@ -16,6 +16,7 @@ import numbers
 
 import numpy as np
 
+from ..device import writable
 from .._tensor import Tensor
 from ..autograd.function import Op
 from ..autograd.grad_mode import _Mode
@@ -104,7 +105,7 @@ def masked_fill_(self, mask, value):
     vt = isinstance(value, Tensor)
     if _Mode.enabled and (self._requires_grad or (vt and value._requires_grad)):
         return self._inplace(masked_fill, mask, value)
-    if not self._data.flags.writeable:
+    if not writable(self._data):
         raise RuntimeError("unsupported operation: more than one element of the written-to "
                            "tensor refers to a single memory location. Please clone() the "
                            "tensor before performing the operation.")

@@ -297,6 +297,13 @@ def nanmedian(input, dim=None, keepdim=False, *, out=None):
     return _median("nanmedian", (NanmedianAll, NanmedianDim), input, dim, keepdim, out)
 
 
+def _accumulate(xp, ufunc, a, axis):
+    """``np.<ufunc>.accumulate`` (CuPy has no max/min accumulate: those run on the host)."""
+    if xp is np:
+        return getattr(np, ufunc).accumulate(a, axis=axis)
+    return xp.asarray(getattr(np, ufunc).accumulate(a.get(), axis=axis))
+
+
 class Mode(Op):
     name_ = "ModeBackward0"
 
@@ -310,7 +317,7 @@ class Mode(Op):
         ar = xp.arange(n)
         start = xp.ones(s.shape, dtype=bool)
         start[:, 1:] = s[:, 1:] != s[:, :-1]
-        length = ar - xp.maximum.accumulate(xp.where(start, ar, 0), axis=1) + 1
+        length = ar - _accumulate(xp, "maximum", xp.where(start, ar, 0), 1) + 1
         # The first longest run is the smallest most frequent value; torch reports its last
         # position in the input (exact for up to 16 elements, where torch's sort is stable).
         val = s[xp.arange(len(s)), length.argmax(axis=1)]
@@ -344,7 +351,7 @@ class Cummax(Op):
         if x.ndim == 0:
             return _scalar_pair(ctx, x)
         xp = ctx.xp
-        acc = (xp.maximum if ctx.largest else xp.minimum).accumulate(x, axis=dim)
+        acc = _accumulate(xp, "maximum" if ctx.largest else "minimum", x, dim)
         # torch moves the index on ties (>=) and on every NaN
         hit = x == acc
         if _is_float(x):
@@ -352,7 +359,7 @@ class Cummax(Op):
         shape = [1] * x.ndim
         shape[dim] = x.shape[dim]
         ar = xp.arange(x.shape[dim]).reshape(shape)
-        idx = xp.maximum.accumulate(xp.where(hit, ar, 0), axis=dim)
+        idx = _accumulate(xp, "maximum", xp.where(hit, ar, 0), dim)
         ctx.shape, ctx.dim, ctx.index = x.shape, dim, idx
         return acc, idx.astype(_int64, copy=False)
 
