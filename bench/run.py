@@ -1,6 +1,6 @@
 """ember vs PyTorch, side by side in one run; prints each timing and the ratio ember/torch.
 
-Run: python bench/run.py [--quick]
+Run: python bench/run.py [--quick] [WORD ...]   (WORDs pick cases by name, e.g. "lenet")
 Threads are pinned (1 BLAS/OpenMP thread each) so both libraries do the same work on one core.
 """
 import os
@@ -97,6 +97,49 @@ def chain10(lib):
     return run
 
 
+def _train_step(lib, model, x, y):
+    opt = lib.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    loss_fn = lib.nn.CrossEntropyLoss()
+
+    def run():
+        opt.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        opt.step()
+    return run
+
+
+def mlp_step(lib):
+    """Fashion-MNIST MLP (784-512-512-10), batch 64, one SGD step on random data."""
+    nn = lib.nn
+    lib.manual_seed(0)
+    model = nn.Sequential(nn.Flatten(), nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 512),
+                          nn.ReLU(), nn.Linear(512, 10))
+    return _train_step(lib, model, lib.randn(64, 1, 28, 28), lib.randint(0, 10, (64,)))
+
+
+def lenet_step(lib):
+    """LeNet-5 on 1x28x28 (padding 2), batch 64, one SGD step on random data."""
+    nn = lib.nn
+    lib.manual_seed(0)
+    model = nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+                          nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                          nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(),
+                          nn.Linear(84, 10))
+    return _train_step(lib, model, lib.randn(64, 1, 28, 28), lib.randint(0, 10, (64,)))
+
+
+def optimizer_step(lib, name):
+    """One optimizer step over 10 million parameters (10 tensors of 1000x1000)."""
+    lib.manual_seed(0)
+    params = [lib.nn.Parameter(lib.randn(1000, 1000)) for _ in range(10)]
+    for p in params:
+        p.grad = lib.randn(1000, 1000)
+    opt = lib.optim.SGD(params, lr=0.01, momentum=0.9) if name == "sgd" else \
+        lib.optim.Adam(params, lr=1e-3)
+    return opt.step
+
+
 CASES = [
     ("two-layer net, hand-written backward, 500 it", lambda lib: two_layer(lib, True, 500),
      1, 3),
@@ -104,6 +147,10 @@ CASES = [
     ("small add (64 elements)", small_add, 2000, 7),
     ("matmul 64x64", matmul64, 500, 7),
     ("10-op chain forward+backward", chain10, 200, 7),
+    ("MLP 784-512-512-10 train step, batch 64", mlp_step, 20, 5),
+    ("LeNet train step, batch 64", lenet_step, 5, 5),
+    ("SGD(momentum) step, 10M parameters", lambda lib: optimizer_step(lib, "sgd"), 3, 5),
+    ("Adam step, 10M parameters", lambda lib: optimizer_step(lib, "adam"), 3, 5),
 ]
 
 
@@ -111,7 +158,10 @@ def main():
     print(f"threads: {os.environ['OMP_NUM_THREADS']}; torch {torch.__version__}; "
           f"ember {ember.__version__}")
     print(f"{'case':48s} {'ember':>12s} {'torch':>12s} {'ratio':>7s}")
+    only = [a for a in sys.argv[1:] if not a.startswith("--")]
     for name, make, number, repeat in CASES:
+        if only and not any(o.lower() in name.lower() for o in only):
+            continue
         if QUICK:
             repeat = 1
         te = timeit(make(ember), repeat, number)

@@ -31,6 +31,12 @@ from . import autograd, cuda, linalg, return_types, testing  # noqa: F401,E402
 _attach_methods()
 
 from . import nn, optim  # noqa: F401,E402
+from ._tensor import _attach_nn_methods  # noqa: E402
+from .nn.functional.softmax import tensor_log_softmax as log_softmax  # noqa: E402,F401
+from .nn.functional.softmax import tensor_softmax as softmax  # noqa: E402,F401
+
+_attach_nn_methods()
+from .serialization import load, save  # noqa: F401,E402
 
 float = _dtypes.float
 int = _dtypes.int

@@ -819,6 +819,14 @@ class _Ops:
 _ops = _Ops()
 
 
+def _attach_nn_methods():
+    """Tensor methods implemented in ember.nn (imported after the core)."""
+    import importlib
+    _softmax = importlib.import_module("ember.nn.functional.softmax")
+    Tensor.softmax = _softmax.tensor_softmax
+    Tensor.log_softmax = _softmax.tensor_log_softmax
+
+
 def _attach_methods():
     """Attach each op family's Tensor methods (its ``TENSOR_METHODS`` list)."""
     import importlib

@@ -7,16 +7,14 @@ from collections import deque
 
 import numpy as np
 
+from .._tensor import Tensor, _wrap
 from ..device import writable
+from ..dtypes import from_numpy_dtype
+from ..ops.reduce import sum_to_size
 from .function import AccumulateGrad
 from .grad_mode import _Mode
 
 _anomaly = {"enabled": False, "check_nan": True}
-
-
-def _sum_to(grad, shape):
-    from ..ops.reduce import sum_to_size
-    return sum_to_size(grad, shape)
 
 
 def _collect(roots):
@@ -65,7 +63,6 @@ def run_backward(roots, grads, retain_graph, create_graph, capture=None, accumul
     accumulate: write leaf gradients into ``.grad`` (backward) or not (autograd.grad).
     only_leaves: when given, the AccumulateGrad nodes allowed to accumulate (backward(inputs=)).
     """
-    from .._tensor import Tensor
     prev_mode = _Mode.enabled
     _Mode.enabled = create_graph
     # Gradients at infinities legitimately produce inf - inf; torch stays silent there too.
@@ -138,9 +135,9 @@ def run_backward(roots, grads, retain_graph, create_graph, capture=None, accumul
                                         f"{type(g).__name__}, expected a Tensor or None")
                     shape, dt = meta[i]
                     if g._data.shape != shape:
-                        g = _sum_to(g, shape)
+                        g = sum_to_size(g, shape)
                     if g._data.dtype != dt:
-                        g = g.to(_dtype_of(dt))
+                        g = g.to(from_numpy_dtype(dt))
                     buf = buffers.setdefault(nxt, {})
                     buf[nr] = g if nr not in buf else buf[nr] + g
                 deps[nxt] -= 1
@@ -152,11 +149,6 @@ def run_backward(roots, grads, retain_graph, create_graph, capture=None, accumul
         _Mode.enabled = prev_mode
 
 
-def _dtype_of(np_dtype):
-    from ..dtypes import from_numpy_dtype
-    return from_numpy_dtype(np_dtype)
-
-
 def _num_outputs(node, buf):
     n = getattr(node, "_n_outputs", None)
     if n is None:
@@ -165,7 +157,6 @@ def _num_outputs(node, buf):
 
 
 def _call_node(node, grads_out):
-    from .._tensor import _wrap
     if any(g is None for g in grads_out) and getattr(node, "_out_meta", None) is not None:
         grads_out = tuple(_wrap(node.xp.zeros(*m)) if g is None else g
                           for g, m in zip(grads_out, node._out_meta))
@@ -204,7 +195,6 @@ def _accumulate(var, g, create_graph, stolen):
                     or g._requires_grad or getattr(g, "_user_grad", False):
                 arr = arr.copy()
             stolen.add(id(arr))
-            from .._tensor import _wrap
             var._grad = _wrap(arr)
     elif create_graph or _Mode.enabled:
         var._grad = var._grad + g

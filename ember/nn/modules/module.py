@@ -88,7 +88,7 @@ class Module:
         if isinstance(value, Parameter):
             if params is None:
                 raise AttributeError("cannot assign parameters before Module.__init__() call")
-            self._remove_from(name)
+            self._remove_from(name, keep="_parameters")
             self.register_parameter(name, value)
         elif params is not None and name in params:
             if value is not None:
@@ -98,7 +98,7 @@ class Module:
         elif isinstance(value, Module):
             if d.get("_modules") is None:
                 raise AttributeError("cannot assign module before Module.__init__() call")
-            self._remove_from(name)
+            self._remove_from(name, keep="_modules")
             d["_modules"][name] = value
         elif d.get("_modules") is not None and name in d["_modules"]:
             if value is not None:
@@ -106,7 +106,7 @@ class Module:
                                 f"'{name}' (torch.nn.Module or None expected)")
             d["_modules"][name] = value
         elif isinstance(value, Buffer):
-            self._remove_from(name)
+            self._remove_from(name, keep="_buffers")
             self.register_buffer(name, value, value.persistent)
         elif d.get("_buffers") is not None and name in d["_buffers"]:
             if value is not None and not isinstance(value, Tensor):
@@ -116,10 +116,11 @@ class Module:
         else:
             object.__setattr__(self, name, value)
 
-    def _remove_from(self, name):
+    def _remove_from(self, name, keep):
+        """Forget ``name`` everywhere but in ``keep`` (a re-assignment keeps its position)."""
         d = self.__dict__
         for key in ("_parameters", "_buffers", "_modules"):
-            if name in d.get(key, ()):
+            if key != keep and name in d.get(key, ()):
                 del d[key][name]
         d.pop(name, None)
         d.get("_non_persistent_buffers_set", set()).discard(name)
