@@ -9,6 +9,7 @@
 """
 __version__ = "0.1.0"
 
+from . import _malloc
 from . import dtypes as _dtypes
 from .dtypes import *  # noqa: F401,F403
 from .device import device  # noqa: F401
@@ -29,6 +30,7 @@ from ._tensor_str import set_printoptions, get_printoptions  # noqa: F401
 from . import autograd, cuda, linalg, return_types, testing  # noqa: F401,E402
 
 _attach_methods()
+_malloc.tune()
 
 from . import nn, optim  # noqa: F401,E402
 from ._tensor import _attach_nn_methods  # noqa: E402

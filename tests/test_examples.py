@@ -39,13 +39,17 @@ def _same_line(a, b, rtol):
 # 4 digits while it falls 7 orders of magnitude, so their lines are compared with a tolerance.
 @pytest.mark.parametrize("name,rtol", [("tensor_tour.py", 0), ("autograd_tour.py", 0),
                                        ("two_layer_manual.py", 2e-2),
-                                       ("two_layer_autograd.py", 2e-2)])
+                                       ("two_layer_autograd.py", 2e-2),
+                                       ("seed000_convnet.py", 1e-4),
+                                       ("tinymodel.py", 1e-3),
+                                       ("lenet_and_checkpoint.py", 1e-3)])
 def test_example_prints_what_torch_prints(name, rtol, tmp_path):
     source = (EXAMPLES / name).read_text()
     assert "import ember as torch" in source
     ours = _run(source, tmp_path, "ember_" + name)
-    theirs = _run(source.replace("import ember as torch", "import torch"), tmp_path,
-                  "torch_" + name)
+    as_torch = source.replace("import ember as torch", "import torch").replace(
+        "import ember.nn", "import torch.nn").replace("from ember import", "from torch import")
+    theirs = _run(as_torch, tmp_path, "torch_" + name)
     ours_lines, theirs_lines = ours.splitlines(), theirs.splitlines()
     for i, (a, b) in enumerate(zip(ours_lines, theirs_lines)):
         assert _same_line(a, b, rtol), f"line {i + 1} differs:\nember: {a}\ntorch: {b}"

@@ -62,7 +62,13 @@ class _Where(Op):
     @staticmethod
     def forward(ctx, g, keep, fill):
         ctx.keep = keep
-        return ctx.xp.where(keep, g, fill)
+        xp = ctx.xp
+        if fill == 0 and g.dtype.kind == "f" and xp.isfinite(g).all():
+            # A data-dependent where() branches per element and is ~9x slower than this.
+            out = g * keep
+            out += 0  # -0.0 * False is -0.0; torch's masked gradients are +0.0
+            return out
+        return xp.where(keep, g, fill)
 
     @staticmethod
     def backward(ctx, grad):

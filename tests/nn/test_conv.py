@@ -385,3 +385,23 @@ def test_cuda_path(monkeypatch):
         lambda x, w, b: F.conv_transpose2d(x, w.reshape(4, 3, 3, 3), None, stride=2,
                                            output_padding=1),
     ], [f32(2, 4, 7, 6), f32(6, 2, 3, 3), f32(6)])
+
+
+@pytest.mark.parametrize("chunk", [1, 3000])
+def test_chunked_im2col(monkeypatch, chunk):
+    # big convolutions make and use their columns a few output rows at a time
+    from ember.nn.functional import _im2col
+    monkeypatch.setattr(_im2col, "_CHUNK_BYTES", chunk)
+    both(lambda *a: F.conv2d(*a, stride=2, padding=(1, 2), dilation=(2, 1), groups=2),
+         lambda *a: TF.conv2d(*a, stride=2, padding=(1, 2), dilation=(2, 1), groups=2),
+         [f32(2, 4, 9, 8), f32(6, 2, 3, 2), f32(6)])
+    both(lambda *a: F.conv3d(*a, padding=1), lambda *a: TF.conv3d(*a, padding=1),
+         [f32(2, 2, 5, 4, 3), f32(3, 2, 2, 3, 2)])
+    both(lambda *a: F.conv1d(*a, padding=1), lambda *a: TF.conv1d(*a, padding=1),
+         [f32(2, 2, 7), f32(3, 2, 3)])
+    both(lambda *a: F.conv_transpose2d(*a, stride=2, output_padding=1),
+         lambda *a: TF.conv_transpose2d(*a, stride=2, output_padding=1),
+         [f32(2, 4, 5, 4), f32(4, 3, 3, 2), f32(3)])
+    x = ember.tensor(f64(1, 2, 5, 4), requires_grad=True)
+    w = ember.tensor(f64(3, 2, 2, 2), requires_grad=True)
+    assert gradgradcheck(lambda a, b: F.conv2d(a, b, padding=1), (x, w))

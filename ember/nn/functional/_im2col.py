@@ -8,7 +8,9 @@ Convolution works in a "column layout": an (N, C, *S) activation is handled as
   batched over the first output dimension (one huge skinny GEMM is 2-3x slower in OpenBLAS),
 * the col2im scatter-add (one strided add per kernel offset) also runs over long rows.
 
-Results are copied back to a contiguous (N, C, *S) array once, fused with the bias add.
+Results are copied back to a contiguous (N, C, *S) array once. Big problems make and use
+their columns a few output rows at a time (``_CHUNK_BYTES``), so they stay in cache; small
+ones (LeNet's) make them in one piece, which the forward keeps for the weight gradient.
 
 ``geom`` below is ``(stride, pads, dilation, groups)`` with one ``(lo, hi)`` pad pair per
 spatial dimension.
@@ -83,28 +85,58 @@ def _batches(outs, n):
     return outs[0], math.prod(outs[1:]) * n
 
 
-def conv_cols(xp, x, kernel, geom, outs=None):
-    """im2col of ``x`` (N, C, *S): columns (B, g, C/g*prod(K), R) in the column layout."""
-    stride, pads, dilation, groups = geom
+_CHUNK_BYTES = 8 << 20    # im2col columns are made and used this many bytes at a time
+
+
+def _windows(xp, x, kernel, geom, outs):
+    """The strided window view of ``x`` (N, C, *S) in the column layout, (C, *O, N, *K)."""
+    stride, pads, dilation, _ = geom
     nd = len(kernel)
-    n, c = x.shape[:2]
     xt = x.transpose((1,) + tuple(range(2, nd + 2)) + (0,))       # (C, *S, N), a view
-    # one transposing copy to (C, *S, N) memory (with the padding), so that the window copy
-    # below reads long contiguous runs
+    # one transposing copy to (C, *S, N) memory (with the padding), so that the window copies
+    # read long contiguous runs
     xpad = padded(xp, xt, range(1, nd + 1), pads)
     xt = xp.ascontiguousarray(xt) if xpad is xt else xpad
     if outs is None:
         outs = out_sizes(x.shape[2:], kernel, stride, pads, dilation)
-    win = window_view(xp, xt, range(1, nd + 1), kernel, stride, dilation, outs)
-    # win: (C, *O, N, *K)
+    return window_view(xp, xt, range(1, nd + 1), kernel, stride, dilation, outs), tuple(outs)
+
+
+def _chunks(nb, cols_bytes):
+    """Slices of the batch axis (the first output dimension) holding ~_CHUNK_BYTES of columns:
+    working chunk by chunk keeps the columns in cache."""
+    step = max(1, min(nb, nb * _CHUNK_BYTES // max(cols_bytes, 1)))
+    return [slice(a, min(a + step, nb)) for a in range(0, nb, step)]
+
+
+def _cols_of(xp, win, rows, groups):
+    """im2col of the output rows ``rows``: (rows, g, C/g*prod(K), R) from a ``_windows`` view."""
+    nd = (win.ndim - 2) // 2
+    c, n = win.shape[0], win.shape[nd + 1]
+    kernel = win.shape[nd + 2:]
     ks = tuple(range(nd + 2, 2 * nd + 2))
     if nd == 1:
-        perm = (0,) + ks + (1, 2)
-    else:
-        perm = (1, 0) + ks + tuple(range(2, nd + 1)) + (nd + 1,)
-    b, r = _batches(outs, n)
-    return xp.ascontiguousarray(win.transpose(perm)).reshape(
-        b, groups, c // groups * math.prod(kernel), r), outs
+        cols = win.transpose((0,) + ks + (1, 2))                   # (C, K, O1, N): one batch
+        return xp.ascontiguousarray(cols).reshape(1, groups, -1, win.shape[1] * n)
+    part = win[:, rows]
+    cols = part.transpose((1, 0) + ks + tuple(range(2, nd + 1)) + (nd + 1,))
+    r = math.prod(win.shape[2:nd + 1]) * n
+    return xp.ascontiguousarray(cols).reshape(
+        part.shape[1], groups, c // groups * math.prod(kernel), r)
+
+
+def _plan(win):
+    """The chunks (slices of output rows) in which to make the columns of ``win``."""
+    nd = (win.ndim - 2) // 2
+    if nd == 1:
+        return [slice(0, 1)]
+    return _chunks(win.shape[1], math.prod(win.shape) * win.itemsize)
+
+
+def conv_cols(xp, x, kernel, geom, outs=None):
+    """im2col of ``x`` (N, C, *S): columns (B, g, C/g*prod(K), R) in the column layout."""
+    win, outs = _windows(xp, x, kernel, geom, outs)
+    return _cols_of(xp, win, slice(None), geom[3]), outs
 
 
 def _grouped_weight(w, groups):
@@ -113,13 +145,24 @@ def _grouped_weight(w, groups):
 
 def conv_forward(xp, x, w, b, geom, outs=None, want_cols=False):
     """Convolution of ``x`` (N, C, *S) with ``w`` (O, C/g, *K) plus bias ``b`` (or None);
-    returns the contiguous (N, O, *O_sizes) result (and the columns when ``want_cols``)."""
+    returns the contiguous (N, O, *O_sizes) result, and the columns when ``want_cols`` and
+    they were made in one piece (else None)."""
     groups = geom[3]
     n = x.shape[0]
     kernel = w.shape[2:]
-    cols, outs = conv_cols(xp, x, kernel, geom, outs)
-    y = xp.matmul(_grouped_weight(w, groups), cols)              # (B, g, O/g, R)
     o = w.shape[0]
+    wg = _grouped_weight(w, groups)
+    win, outs = _windows(xp, x, kernel, geom, outs)
+    plan = _plan(win)
+    cols = None
+    if len(plan) == 1:
+        cols = _cols_of(xp, win, plan[0], groups)
+        y = xp.matmul(wg, cols)                                  # (B, g, O/g, R)
+    else:
+        nb, r = _batches(outs, n)
+        y = xp.empty((nb, groups, o // groups, r), dtype=x.dtype)
+        for rows in plan:
+            xp.matmul(wg, _cols_of(xp, win, rows, groups), out=y[rows])
     if len(outs) == 1:
         y = y.reshape(o, outs[0], n)
     else:
@@ -151,20 +194,27 @@ def conv_input_grad(xp, gy, w, in_sizes, geom):
     gyc = _grad_cols(xp, gy, groups)                             # (B, g, O/g, R)
     nb, _, _, r = gyc.shape
     ck = w.shape[1] * math.prod(kernel)
-    # the product lands in (g, C/g*K, B, R) memory = (C, *K, *O, N): col2im reads it in order
     wt = _grouped_weight(w, groups).swapaxes(-1, -2)[:, None]     # (g, 1, C/g*K, O/g)
-    if gyc.__class__ is np.ndarray:
-        gcols = xp.empty((groups, ck, nb, r), dtype=gyc.dtype)
-        xp.matmul(wt, gyc.transpose(1, 0, 2, 3), out=gcols.transpose(0, 2, 1, 3))
-    else:
-        gcols = xp.ascontiguousarray(xp.matmul(wt, gyc.transpose(1, 0, 2, 3)).transpose(
-            0, 2, 1, 3))
-    gcols = gcols.reshape((c,) + kernel + outs + (n,))
     sp = tuple(s + lo + hi for s, (lo, hi) in zip(in_sizes, pads))
-    gxp = xp.zeros((c,) + sp + (n,), dtype=gcols.dtype)
+    gxp = xp.zeros((c,) + sp + (n,), dtype=gyc.dtype)
     win = window_view(xp, gxp, range(1, nd + 1), kernel, stride, dilation, outs)
-    for k in itertools.product(*(range(s) for s in kernel)):
-        win[(Ellipsis,) + k] += gcols[(slice(None),) + k]
+    plan = [slice(None)] if nd == 1 else _chunks(nb, c * math.prod(kernel) * nb * r *
+                                                 gyc.itemsize)
+    for rows in plan:
+        g_in = gyc[rows].transpose(1, 0, 2, 3)                   # (g, rows, O/g, R)
+        m = g_in.shape[1]
+        # the product lands in (g, C/g*K, rows, R) memory = (C, *K, rows, O2.., N): the
+        # scatter below reads it in order
+        if gyc.__class__ is np.ndarray:
+            gcols = xp.empty((groups, ck, m, r), dtype=gyc.dtype)
+            xp.matmul(wt, g_in, out=gcols.transpose(0, 2, 1, 3))
+        else:
+            gcols = xp.ascontiguousarray(xp.matmul(wt, g_in).transpose(0, 2, 1, 3))
+        rest = outs if nd == 1 else (m,) + outs[1:]
+        gcols = gcols.reshape((c,) + kernel + rest + (n,))
+        part = win if nd == 1 else win[:, rows]
+        for k in itertools.product(*(range(s) for s in kernel)):
+            part[(Ellipsis,) + k] += gcols[(slice(None),) + k]
     crop = (slice(None),) + tuple(slice(lo, lo + s) for s, (lo, _) in zip(in_sizes, pads))
     gx = gxp[crop + (slice(None),)]
     return xp.ascontiguousarray(gx.transpose((nd + 1,) + tuple(range(nd + 1))))
@@ -176,11 +226,18 @@ def conv_weight_grad(xp, x, gy, kernel, geom, cols=None):
     ``cols`` (the forward's im2col of ``x``) saves recomputing it.
     """
     groups = geom[3]
-    if cols is None:
-        cols, _ = conv_cols(xp, x, kernel, geom, gy.shape[2:])
+    gyc = _grad_cols(xp, gy, groups).swapaxes(-1, -2)              # (B, g, R, O/g)
     # cols @ gy^T (not gy @ cols^T): OpenBLAS is up to 2x faster in this orientation here
-    g = xp.matmul(cols, _grad_cols(xp, gy, groups).swapaxes(-1, -2))   # (B, g, C/g*K, O/g)
-    g = g.sum(0) if g.shape[0] > 1 else g[0]
+    if cols is not None:
+        parts = [xp.matmul(cols, gyc)]
+    else:
+        win, _ = _windows(xp, x, kernel, geom, gy.shape[2:])
+        parts = [xp.matmul(_cols_of(xp, win, rows, groups), gyc[rows])
+                 for rows in _plan(win)]
+    g = None
+    for p in parts:                                               # each (rows, g, C/g*K, O/g)
+        p = p.sum(0) if p.shape[0] > 1 else p[0]
+        g = p if g is None else g + p
     return xp.ascontiguousarray(g.swapaxes(-1, -2)).reshape(
         (gy.shape[1], x.shape[1] // groups) + tuple(kernel))
 

@@ -22,8 +22,6 @@ from . import _im2col as K
 __all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
            "conv_transpose3d"]
 
-_CACHE_COLS_BYTES = 32 << 20   # keep the forward's im2col for backward when at most this big
-
 
 class _Conv(Op):
     """y = conv(x, w) + b."""
@@ -37,8 +35,8 @@ class _Conv(Op):
         need = getattr(ctx, "needs_input_grad", None)
         with quiet():   # inf * 0 gives nan without a warning, as in torch
             if need is not None and need[1]:
-                y, cols = K.conv_forward(ctx.xp, x, w, b, geom, outs, want_cols=True)
-                ctx.cols = cols if cols.nbytes <= _CACHE_COLS_BYTES else None
+                # the columns, when made in one piece (small enough), serve the weight gradient
+                y, ctx.cols = K.conv_forward(ctx.xp, x, w, b, geom, outs, want_cols=True)
                 return y
             return K.conv_forward(ctx.xp, x, w, b, geom, outs)
 

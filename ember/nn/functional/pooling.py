@@ -19,7 +19,7 @@ from ..._tensor import Tensor
 from ...autograd.function import Op
 from ...ops._util import type_word
 from . import _pool_kernels as P
-from ._adaptive import (_IndexScatter, adaptive_avg_pool1d, adaptive_avg_pool2d,
+from ._adaptive import (_IndexGather, adaptive_avg_pool1d, adaptive_avg_pool2d,
                         adaptive_avg_pool3d, adaptive_max_pool1d, adaptive_max_pool1d_with_indices,
                         adaptive_max_pool2d, adaptive_max_pool2d_with_indices)
 
@@ -393,8 +393,24 @@ def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
 
 
 # -- max_unpool ---------------------------------------------------------------------------------
-class _MaxUnpool(_IndexScatter):
+class _MaxUnpool(Op):
+    """Values written (not added) at their flat per-plane indices of a zero image."""
+
     name_ = "MaxUnpool2DBackward0"
+
+    @staticmethod
+    def forward(ctx, x, idx, in_shape):
+        xp = ctx.xp
+        ctx.idx = idx
+        n = x.size // max(x.shape[-1] * x.shape[-2], 1) if x.ndim > 2 else 1
+        out = xp.zeros(in_shape, dtype=x.dtype)
+        rows = xp.arange(n).reshape(n, 1)
+        out.reshape(n, -1)[rows, idx.reshape(n, -1)] = x.reshape(n, -1)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        return _IndexGather.apply(g, idx=ctx.idx)
 
 
 def _unpool_size(input, kernel, stride, padding, output_size):
@@ -441,8 +457,9 @@ def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_siz
                            f"({list(input.shape)}) but got indices tensor with shape: "
                            f"{list(indices.shape)}")
     idx = indices._data
-    if idx.size and (int(idx.max()) >= size[0] * size[1] or int(idx.min()) < 0):
-        bad = int(idx.max()) if int(idx.max()) >= size[0] * size[1] else int(idx.min())
+    wrong = (idx < 0) | (idx >= size[0] * size[1])
+    if bool(wrong.any()):
+        bad = int(idx.reshape(-1)[int(wrong.reshape(-1).argmax())])
         raise RuntimeError(f"Found an invalid max index: {bad} (output volumes are of size "
                            f"{size[0]}x{size[1]})")
     return _MaxUnpool.apply(input, idx=idx, in_shape=tuple(input.shape[:-2]) + tuple(size))
