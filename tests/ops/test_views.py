@@ -336,8 +336,6 @@ def test_cat_skips_empty_and_promotes():
 
 
 def test_where_condition_only_is_nonzero():
-    if not hasattr(ember, "nonzero"):
-        pytest.skip("nonzero (indexing family) not there yet")
     c = np.array([[True, False], [False, True]])
     e = ember.where(ember.tensor(c))
     t = torch.where(torch.tensor(c))
