@@ -32,7 +32,7 @@ from . import autograd, cuda, linalg, return_types, testing  # noqa: F401,E402
 _attach_methods()
 _malloc.tune()
 
-from . import nn, optim  # noqa: F401,E402
+from . import nn, optim, utils  # noqa: F401,E402
 from ._tensor import _attach_nn_methods  # noqa: E402
 from .nn.functional.softmax import tensor_log_softmax as log_softmax  # noqa: E402,F401
 from .nn.functional.softmax import tensor_softmax as softmax  # noqa: E402,F401
@@ -43,3 +43,11 @@ from .serialization import load, save  # noqa: F401,E402
 float = _dtypes.float
 int = _dtypes.int
 bool = _dtypes.bool
+
+
+def __getattr__(name):
+    # ember.vision needs Pillow, an optional dependency: import it on first use.
+    if name == "vision":
+        import importlib
+        return importlib.import_module(".vision", __name__)
+    raise AttributeError(f"module 'ember' has no attribute {name!r}")

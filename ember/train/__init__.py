@@ -1,0 +1,1 @@
+"""ember-train: the Fashion-MNIST trainer (see cli.py)."""

@@ -1,0 +1,5 @@
+import sys
+
+from ember.train.cli import main
+
+sys.exit(main())

@@ -1,0 +1,4 @@
+"""Utilities, as ``torch.utils``: ``ember.utils.data``."""
+from . import data
+
+__all__ = ["data"]
