@@ -25,14 +25,16 @@ class UserError(Exception):
 
 
 # -- data ---------------------------------------------------------------------------------------
-def load_data(root, train):
+def load_data(root, train, limit=None):
     from ember.vision import datasets
     try:
         ds = datasets.FashionMNIST(root, train=train, download=True)
     except (RuntimeError, OSError) as e:
         raise UserError(str(e)) from None
-    images = ds.data.float().div_(255.0).unsqueeze(1)  # N x 1 x 28 x 28, like ToTensor
-    return ember.utils.data.TensorDataset(images, ds.targets)
+    data, targets = (ds.data, ds.targets) if limit is None else \
+        (ds.data[:limit], ds.targets[:limit])
+    images = data.float().div_(255.0).unsqueeze(1)  # N x 1 x 28 x 28, like ToTensor
+    return ember.utils.data.TensorDataset(images, targets)
 
 
 def make_loader(ds, batch_size, shuffle, workers, seed):
@@ -103,7 +105,8 @@ def train(args):
             opt.load_state_dict(ckpt["optimizer"])
         history, start_epoch = ckpt["history"], ckpt["epoch"]
         ember.set_rng_state(ckpt["rng_state"])
-    train_ds, test_ds = load_data(args.data, True), load_data(args.data, False)
+    train_ds = load_data(args.data, True, args.limit)
+    test_ds = load_data(args.data, False, args.limit)
     train_loader = make_loader(train_ds, args.batch_size, True, args.workers,
                                args.seed + start_epoch)
     test_loader = make_loader(test_ds, 1000, False, 0, 0)
@@ -184,7 +187,7 @@ def load_model(path):
 
 def evaluate_cmd(args):
     model, name = load_model(args.checkpoint)
-    loader = make_loader(load_data(args.data, False), 1000, False, 0, 0)
+    loader = make_loader(load_data(args.data, False, args.limit), 1000, False, 0, 0)
     _, acc, preds, labels = evaluate(model, name, loader, ember.device("cpu"))
     print(f"{name} model: test accuracy {acc:.4f} on {len(labels)} images")
     for c, cname in enumerate(CLASSES):
@@ -215,6 +218,7 @@ def parse(argv):
         if argv[0] == "predict":
             p.add_argument("images", nargs="+")
         p.add_argument("--data", default="data", help="dataset folder (default: data)")
+        p.add_argument("--limit", type=int, default=None, help="use the first N test images")
         args = p.parse_args(argv[1:])
         args.command = argv[0]
         return args
@@ -232,6 +236,8 @@ def parse(argv):
     p.add_argument("--out", default="runs/fashion")
     p.add_argument("--resume", default=None, metavar="CHECKPOINT")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.add_argument("--limit", type=int, default=None,
+                   help="use only the first N training and test images (quick checks)")
     args = p.parse_args(argv)
     if args.epochs < 1 or args.batch_size < 1:
         p.error("--epochs and --batch-size must be positive")
