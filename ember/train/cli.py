@@ -15,9 +15,11 @@ import numpy as np
 import ember
 from ember.train.models import CLASSES, build, cross_entropy_from_probs
 
-DEFAULTS = {"softmax": dict(lr=0.1, optimizer="scratch"),
-            "mlp": dict(lr=0.05, optimizer="sgd"),
-            "cnn": dict(lr=0.05, optimizer="sgd")}
+# Measured on Fashion-MNIST (README): softmax 0.837 after 5 epochs, mlp 0.881 and cnn 0.902
+# after 10.
+DEFAULTS = {"softmax": dict(lr=0.1, optimizer="scratch", batch_size=64),
+            "mlp": dict(lr=0.01, optimizer="sgd", batch_size=64),
+            "cnn": dict(lr=0.002, optimizer="adam", batch_size=128)}
 
 
 class UserError(Exception):
@@ -85,6 +87,7 @@ def train(args):
     cfg = DEFAULTS[args.model]
     lr = args.lr if args.lr is not None else cfg["lr"]
     opt_kind = args.optimizer or cfg["optimizer"]
+    batch_size = args.batch_size or cfg["batch_size"]
     device = ember.device(args.device)
     if device.type == "cuda" and not ember.cuda.is_available():
         raise UserError("--device cuda: CUDA is not available (install ember[cuda] on a machine "
@@ -107,7 +110,7 @@ def train(args):
         ember.set_rng_state(ckpt["rng_state"])
     train_ds = load_data(args.data, True, args.limit)
     test_ds = load_data(args.data, False, args.limit)
-    train_loader = make_loader(train_ds, args.batch_size, True, args.workers,
+    train_loader = make_loader(train_ds, batch_size, True, args.workers,
                                args.seed + start_epoch)
     test_loader = make_loader(test_ds, 1000, False, 0, 0)
     writer = SummaryWriter(os.path.join(args.out, "tensorboard"))
@@ -225,10 +228,12 @@ def parse(argv):
     p = argparse.ArgumentParser(prog="ember-train", description=__doc__.split("\n")[0])
     p.add_argument("--model", choices=["softmax", "mlp", "cnn"], default="mlp")
     p.add_argument("--epochs", type=int, default=10)
-    p.add_argument("--batch-size", type=int, default=64)
-    p.add_argument("--lr", type=float, default=None, help="default: 0.1 softmax, 0.05 mlp/cnn")
+    p.add_argument("--batch-size", type=int, default=None, help="default: 64, cnn 128")
+    p.add_argument("--lr", type=float, default=None,
+                   help="default: 0.1 softmax, 0.01 mlp, 0.002 cnn")
     p.add_argument("--optimizer", choices=["sgd", "adam", "scratch"], default=None,
-                   help="sgd (momentum 0.9), adam, or scratch (seed 002's hand-written SGD)")
+                   help="sgd (momentum 0.9), adam, or scratch (seed 002's hand-written SGD); "
+                        "default: scratch softmax, sgd mlp, adam cnn")
     p.add_argument("--device", default="cpu")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--workers", type=int, default=0)
@@ -239,7 +244,7 @@ def parse(argv):
     p.add_argument("--limit", type=int, default=None,
                    help="use only the first N training and test images (quick checks)")
     args = p.parse_args(argv)
-    if args.epochs < 1 or args.batch_size < 1:
+    if args.epochs < 1 or (args.batch_size is not None and args.batch_size < 1):
         p.error("--epochs and --batch-size must be positive")
     args.command = "train"
     return args
