@@ -65,3 +65,15 @@ def test_profiler_table_lists_the_ops(tmp_path):
     table = proc.stdout.split("Self CPU %")[1]
     assert "aten::div" in table and "aten::mul" in table
     assert re.search(r"aten::div .* 1000\s*$", table, re.M)
+
+
+@pytest.mark.skipif(not Path("/usr/share/datasets/fashion-mnist").is_dir(),
+                    reason="needs the Debian package dataset-fashion-mnist (make test installs it)")
+def test_seed002_softmax_from_scratch_trains(tmp_path):
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.run([sys.executable, str(EXAMPLES / "seed002_softmax_scratch.py"),
+                           "--epochs", "2", "--limit", "2000", "--root", str(tmp_path)],
+                          capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    accs = [float(line.rsplit(" ", 1)[1]) for line in proc.stdout.splitlines()]
+    assert len(accs) == 2 and accs[-1] > 0.6
