@@ -697,3 +697,26 @@ def install(monkeypatch):
     monkeypatch.setattr(dev_module, "_cupy", None)
     monkeypatch.setattr(dev_module, "_cupy_error", None)
     return root
+
+
+def cuda_matches_cpu(monkeypatch, fns, arrays, seed=0):
+    """Run each ``fn(*tensors)`` on CPU and on the fake CUDA device: same values and grads."""
+    import numpy as np
+
+    import ember
+    install(monkeypatch)
+    rng = np.random.default_rng(seed)
+    for f in fns:
+        c = [ember.tensor(a, requires_grad=True) for a in arrays]
+        g = [ember.tensor(a, device="cuda", requires_grad=True) for a in arrays]
+        yc, yg = f(*c), f(*g)
+        assert type(yg._data) is ndarray
+        np.testing.assert_allclose(yg._data.get(), yc.detach().numpy(), rtol=1e-5, atol=1e-5)
+        cot = rng.standard_normal(tuple(yc.shape)).astype(np.float32)
+        gc = ember.autograd.grad(yc, c, ember.tensor(cot), allow_unused=True)
+        gg = ember.autograd.grad(yg, g, ember.tensor(cot, device="cuda"), allow_unused=True)
+        for a, b in zip(gc, gg):
+            assert (a is None) == (b is None)
+            if a is not None:
+                assert type(b._data) is ndarray
+                np.testing.assert_allclose(b._data.get(), a.numpy(), rtol=1e-5, atol=1e-5)

@@ -8,6 +8,7 @@ import torch
 import torch.nn.functional as TF
 
 import ember
+from tests.core._fake_cupy import cuda_matches_cpu
 import ember.nn.functional as F
 from ember.autograd import gradcheck, gradgradcheck
 from tests.nn.module_check import check_module
@@ -359,27 +360,8 @@ def test_saved_input_modified_in_place():
 
 
 # -- the CUDA code path, on the CPU through the fake CuPy of tests/core ------------------------
-def _cuda_matches_cpu(monkeypatch, fns, arrays):
-    from tests.core import _fake_cupy as fake
-    fake.install(monkeypatch)
-    for f in fns:
-        c = [ember.tensor(a, requires_grad=True) for a in arrays]
-        g = [ember.tensor(a, device="cuda", requires_grad=True) for a in arrays]
-        yc, yg = f(*c), f(*g)
-        assert type(yg._data) is fake.ndarray
-        np.testing.assert_allclose(yg._data.get(), yc.detach().numpy(), rtol=1e-5, atol=1e-5)
-        cot = rng.standard_normal(tuple(yc.shape)).astype(np.float32)
-        gc = ember.autograd.grad(yc, c, ember.tensor(cot), allow_unused=True)
-        gg = ember.autograd.grad(yg, g, ember.tensor(cot, device="cuda"), allow_unused=True)
-        for a, b in zip(gc, gg):
-            assert (a is None) == (b is None)
-            if a is not None:
-                assert type(b._data) is fake.ndarray
-                np.testing.assert_allclose(b._data.get(), a.numpy(), rtol=1e-5, atol=1e-5)
-
-
 def test_cuda_path(monkeypatch):
-    _cuda_matches_cpu(monkeypatch, [
+    cuda_matches_cpu(monkeypatch, [
         lambda x, w, b: F.conv2d(x, w, b, stride=2, padding=1, groups=2),
         lambda x, w, b: F.conv1d(x[:, :, 0], w[:, :, 0], b, padding="same", groups=2),
         lambda x, w, b: F.conv_transpose2d(x, w.reshape(4, 3, 3, 3), None, stride=2,

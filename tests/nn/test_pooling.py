@@ -8,6 +8,7 @@ import torch
 import torch.nn.functional as TF
 
 import ember
+from tests.core._fake_cupy import cuda_matches_cpu
 import ember.nn.functional as F
 from ember.autograd import gradcheck, gradgradcheck
 from tests.nn.module_check import check_module
@@ -322,27 +323,8 @@ def test_max_pool_backward_with_inf_gradient():
 
 
 # -- the CUDA code path, on the CPU through the fake CuPy of tests/core ------------------------
-def _cuda_matches_cpu(monkeypatch, fns, arrays):
-    from tests.core import _fake_cupy as fake
-    fake.install(monkeypatch)
-    for f in fns:
-        c = [ember.tensor(a, requires_grad=True) for a in arrays]
-        g = [ember.tensor(a, device="cuda", requires_grad=True) for a in arrays]
-        yc, yg = f(*c), f(*g)
-        assert type(yg._data) is fake.ndarray
-        np.testing.assert_allclose(yg._data.get(), yc.detach().numpy(), rtol=1e-5, atol=1e-5)
-        cot = rng.standard_normal(tuple(yc.shape)).astype(np.float32)
-        gc = ember.autograd.grad(yc, c, ember.tensor(cot), allow_unused=True)
-        gg = ember.autograd.grad(yg, g, ember.tensor(cot, device="cuda"), allow_unused=True)
-        for a, b in zip(gc, gg):
-            assert (a is None) == (b is None)
-            if a is not None:
-                assert type(b._data) is fake.ndarray
-                np.testing.assert_allclose(b._data.get(), a.numpy(), rtol=1e-5, atol=1e-5)
-
-
 def test_cuda_path(monkeypatch):
-    _cuda_matches_cpu(monkeypatch, [
+    cuda_matches_cpu(monkeypatch, [
         lambda x: F.max_pool2d(x, 3, 2, 1, ceil_mode=True),
         lambda x: F.max_pool2d(x, 2, return_indices=True)[0],
         lambda x: F.avg_pool2d(x, 3, 2, 1, count_include_pad=False),
