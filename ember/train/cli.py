@@ -214,9 +214,16 @@ def predict_cmd(args):
         print(f"{path}: {CLASSES[c]} ({probs[0, c].item():.2f})")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a bad argument in one line (``--help`` still shows the usage)."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def parse(argv):
     if argv and argv[0] in ("evaluate", "predict"):
-        p = argparse.ArgumentParser(prog=f"ember-train {argv[0]}")
+        p = _Parser(prog=f"ember-train {argv[0]}")
         p.add_argument("checkpoint")
         if argv[0] == "predict":
             p.add_argument("images", nargs="+")
@@ -225,7 +232,7 @@ def parse(argv):
         args = p.parse_args(argv[1:])
         args.command = argv[0]
         return args
-    p = argparse.ArgumentParser(prog="ember-train", description=__doc__.split("\n")[0])
+    p = _Parser(prog="ember-train", description=__doc__.split("\n")[0])
     p.add_argument("--model", choices=["softmax", "mlp", "cnn"], default="mlp")
     p.add_argument("--epochs", type=int, default=10)
     p.add_argument("--batch-size", type=int, default=None, help="default: 64, cnn 128")

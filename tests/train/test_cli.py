@@ -86,5 +86,7 @@ def test_errors_are_one_line(data_root, tmp_path, capsys):
     with pytest.raises(SystemExit) as e:
         cli.main(["--model", "transformer"])
     assert e.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("ember-train: error: argument --model") and err.count("\n") == 1
     assert cli.main(["--device", "cuda", "--data", str(data_root), "--out", str(out)]) == 1 \
         or ember.cuda.is_available()
