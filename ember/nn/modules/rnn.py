@@ -188,6 +188,21 @@ class RNNBase(Module):
         self.check_hidden_size(hidden, self.get_expected_hidden_size(input, batch_sizes))
 
     # -- running the stack ----------------------------------------------------------------------
+    def _forward_one_state(self, input, hx, is_batched):
+        """forward of RNN and GRU (one hidden state; LSTM carries two)."""
+        batch_dim = 0 if self.batch_first else 1
+        if not is_batched:
+            input = input.unsqueeze(batch_dim)
+            if hx is not None:
+                hx = hx.unsqueeze(1)
+        if hx is None:
+            hx = self._zeros(input, self.hidden_size)
+        self.check_forward_args(input, hx)
+        output, hidden = self._run(input, hx)
+        if not is_batched:
+            output, hidden = output.squeeze(batch_dim), hidden.squeeze(1)
+        return output, hidden
+
     def _zeros(self, input, size):
         n = input.size(0) if self.batch_first else input.size(1)
         nd = 2 if self.bidirectional else 1
@@ -261,19 +276,7 @@ class RNN(RNNBase):
         super().__init__(mode, *args, **kwargs)
 
     def forward(self, input, hx=None):
-        is_batched = _check_rank(input, hx, "RNN", " tensor")
-        batch_dim = 0 if self.batch_first else 1
-        if not is_batched:
-            input = input.unsqueeze(batch_dim)
-            if hx is not None:
-                hx = hx.unsqueeze(1)
-        if hx is None:
-            hx = self._zeros(input, self.hidden_size)
-        self.check_forward_args(input, hx)
-        output, hidden = self._run(input, hx)
-        if not is_batched:
-            output, hidden = output.squeeze(batch_dim), hidden.squeeze(1)
-        return output, hidden
+        return self._forward_one_state(input, hx, _check_rank(input, hx, "RNN", " tensor"))
 
 
 def _check_rank(input, hx, name, word):
@@ -364,19 +367,7 @@ class GRU(RNNBase):
         super().__init__("GRU", *args, **kwargs)
 
     def forward(self, input, hx=None):
-        is_batched = _check_rank(input, hx, "GRU", "")
-        batch_dim = 0 if self.batch_first else 1
-        if not is_batched:
-            input = input.unsqueeze(batch_dim)
-            if hx is not None:
-                hx = hx.unsqueeze(1)
-        if hx is None:
-            hx = self._zeros(input, self.hidden_size)
-        self.check_forward_args(input, hx)
-        output, hidden = self._run(input, hx)
-        if not is_batched:
-            output, hidden = output.squeeze(batch_dim), hidden.squeeze(1)
-        return output, hidden
+        return self._forward_one_state(input, hx, _check_rank(input, hx, "GRU", ""))
 
 
 # -- cells --------------------------------------------------------------------------------------
